@@ -1,0 +1,114 @@
+"""The gateway: HTTP in, nameko RPC out; no business rules, no database.
+
+Each request: give it an id, authenticate, check the route's roles, validate
+the body and query with the service's own schemas, call the RPC with the
+caller and request id as context data, answer with the service's result or
+the one error body.
+"""
+import logging
+import re
+import time
+import uuid
+
+from flask import Flask, current_app, g, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from gateway import auth, health, openapi
+from gateway.errors import (GatewayError, domain_error_response, error_response,
+                            gateway_error_response)
+from gateway.requests import json_body, query_params
+from gateway.routes import ROUTES
+from gateway.rpc import RpcPool
+from shared.caller import CONTEXT_KEY
+from shared.config import int_setting, jwt_secret, setting
+from shared.errors import DomainError
+from shared.logs import REQUEST_ID_KEY, request_id_var
+
+log = logging.getLogger("gateway")
+
+MAX_BODY_BYTES = 64 * 1024
+REQUEST_ID_HEADER = "X-Request-Id"
+# A client may pass its own id so it can find its request in our logs.
+CLIENT_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+def create_app(pool=None):
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    app.json.ensure_ascii = False  # Chinese messages as UTF-8, not \u escapes
+    app.extensions["rpc_pool"] = pool or RpcPool(
+        setting("AMQP_URI"), int_setting("GATEWAY_RPC_POOL_SIZE"),
+        int_setting("RPC_TIMEOUT_SECONDS"))
+    app.extensions["jwt_secret"] = jwt_secret()
+    for route in ROUTES:
+        app.add_url_rule(route.path, endpoint=route.rpc, methods=[route.method],
+                         view_func=make_view(route))
+    health.register(app)
+    openapi.register(app)
+    install_request_hooks(app)
+    install_error_handlers(app)
+    return app
+
+
+def rpc_pool():
+    return current_app.extensions["rpc_pool"]
+
+
+def make_view(route):
+    def view(**path_params):
+        return forward(route, path_params)
+    view.__name__ = route.rpc
+    return view
+
+
+def forward(route, path_params):
+    context = {REQUEST_ID_KEY: g.request_id}
+    if not route.public:
+        caller = auth.caller_from_request(current_app.extensions["jwt_secret"])
+        auth.require_roles(caller, route.roles)
+        context[CONTEXT_KEY] = caller.to_context()
+    kwargs = dict(path_params)
+    if route.body is not None:
+        kwargs["request"] = json_body(route.body)
+    if route.query is not None:
+        kwargs["query"] = query_params(route.query)
+    result = rpc_pool().call(route.service, route.rpc, context, **kwargs)
+    if route.response is None:
+        return "", 204
+    return jsonify(result), route.status
+
+
+def install_request_hooks(app):
+    @app.before_request
+    def assign_request_id():
+        offered = request.headers.get(REQUEST_ID_HEADER, "")
+        g.request_id = offered if CLIENT_REQUEST_ID.match(offered) else uuid.uuid4().hex
+        g.started = time.perf_counter()
+        request_id_var.set(g.request_id)
+
+    @app.after_request
+    def log_and_tag(response):
+        response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
+        elapsed_ms = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+        log.info("%s %s %s", request.method, request.path, response.status_code,
+                 extra={"status": response.status_code, "ms": round(elapsed_ms, 1)})
+        return response
+
+
+def install_error_handlers(app):
+    app.register_error_handler(DomainError, domain_error_response)
+    app.register_error_handler(GatewayError, gateway_error_response)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        code = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED",
+                413: "BODY_TOO_LARGE"}.get(error.code, "BAD_REQUEST")
+        message = {404: "没有这个接口", 405: "该接口不支持此请求方法",
+                   413: "请求内容过大(上限 {} KB)".format(MAX_BODY_BYTES // 1024)
+                   }.get(error.code, "请求无法处理")
+        return error_response(error.code, {"error": code, "message": message})
+
+    @app.errorhandler(Exception)
+    def unexpected(error):
+        log.exception("unexpected error")
+        return error_response(500, {"error": "INTERNAL_ERROR", "message": "系统繁忙,请稍后再试"})

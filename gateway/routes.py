@@ -1,0 +1,78 @@
+"""The public HTTP contract: every route, the RPC behind it, who may call it.
+
+This table drives both the Flask routes (gateway/app.py) and the OpenAPI
+document (gateway/openapi.py), so the documentation cannot drift from what is
+served. Path parameters are passed to the RPC by name; a validated JSON body
+as ``request``; validated query parameters as ``query``.
+"""
+from dataclasses import dataclass
+
+from services.identity import schemas as identity
+from shared.caller import UNION_STAFF
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str                # Flask syntax: /api/v1/things/<thing_id>
+    service: str
+    rpc: str
+    summary: str
+    tag: str
+    body: type = None        # request body schema
+    query: type = None       # query string schema
+    response: type = None    # success body schema (None: 204 No Content)
+    status: int = 200
+    public: bool = False     # no token needed
+    roles: tuple = ()        # any of these roles; empty: any signed-in caller
+
+
+ROUTES = (
+    Route("POST", "/api/v1/auth/register", "identity", "register_worker",
+          "注册: register with a mainland mobile number", "auth",
+          body=identity.RegisterRequest, response=identity.OwnProfile,
+          status=201, public=True),
+    Route("POST", "/api/v1/auth/login", "identity", "log_in",
+          "登录: log in; answers an access and a refresh token", "auth",
+          body=identity.LoginRequest, response=identity.TokenPair, public=True),
+    Route("POST", "/api/v1/auth/refresh", "identity", "refresh_session",
+          "Exchange a refresh token for a new pair (the old one stops working)", "auth",
+          body=identity.RefreshTokenRequest, response=identity.TokenPair, public=True),
+    Route("POST", "/api/v1/auth/logout", "identity", "log_out",
+          "退出登录: revoke the session of a refresh token", "auth",
+          body=identity.RefreshTokenRequest, status=204, public=True),
+    Route("GET", "/api/v1/me", "identity", "get_own_profile",
+          "My profile, with membership status and member number", "profile",
+          response=identity.OwnProfile),
+    Route("PATCH", "/api/v1/me", "identity", "update_own_profile",
+          "Update my name, occupation, platform or district", "profile",
+          body=identity.ProfileUpdateRequest, response=identity.OwnProfile),
+    Route("POST", "/api/v1/membership/applications", "identity", "apply_for_membership",
+          "申请入会: apply to join the union", "membership",
+          body=identity.MembershipApplicationRequest, response=identity.Application,
+          status=201),
+    Route("GET", "/api/v1/membership/applications", "identity",
+          "list_membership_applications", "Applications by status, oldest first",
+          "membership", query=identity.ApplicationListQuery,
+          response=identity.ApplicationPage, roles=(UNION_STAFF,)),
+    Route("POST", "/api/v1/membership/applications/<application_id>/approve", "identity",
+          "approve_membership", "Approve an application; gives a member number",
+          "membership", response=identity.Application, roles=(UNION_STAFF,)),
+    Route("POST", "/api/v1/membership/applications/<application_id>/reject", "identity",
+          "reject_membership", "Reject an application with a reason", "membership",
+          body=identity.RejectionRequest, response=identity.Application,
+          roles=(UNION_STAFF,)),
+    Route("GET", "/api/v1/workers", "identity", "find_worker",
+          "Find a worker by phone (staff)", "workers",
+          query=identity.WorkerLookupQuery, response=identity.WorkerView,
+          roles=(UNION_STAFF,)),
+    Route("GET", "/api/v1/workers/<worker_id>", "identity", "get_worker",
+          "A worker's profile, phone masked (staff)", "workers",
+          response=identity.WorkerView, roles=(UNION_STAFF,)),
+    Route("PUT", "/api/v1/workers/<worker_id>/roles/<role>", "identity", "grant_role",
+          "Grant the employer or station_keeper role (staff)", "workers",
+          response=identity.WorkerView, roles=(UNION_STAFF,)),
+    Route("DELETE", "/api/v1/workers/<worker_id>/roles/<role>", "identity", "revoke_role",
+          "Revoke the employer or station_keeper role (staff)", "workers",
+          response=identity.WorkerView, roles=(UNION_STAFF,)),
+)

@@ -1,0 +1,30 @@
+"""Password hashing with Argon2id (argon2-cffi, RFC 9106 low-memory profile).
+
+Hashing is deliberately slow; it runs in eventlet's native thread pool so
+one login does not stall every other request of the process.
+"""
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from eventlet import tpool
+
+_hasher = PasswordHasher()
+# Verified when the phone is unknown, so a login takes as long either way and
+# the timing does not tell which phones are registered.
+_DUMMY_HASH = _hasher.hash("not-a-real-password-0")
+
+
+def hash_password(password):
+    return tpool.execute(_hasher.hash, password)
+
+
+def verify_password(password_hash, password):
+    """False for a missing hash too, after the same work as a real check."""
+    try:
+        matches = tpool.execute(_hasher.verify, password_hash or _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    return matches and password_hash is not None
+
+
+def needs_rehash(password_hash):
+    return _hasher.check_needs_rehash(password_hash)

@@ -1,0 +1,63 @@
+"""Settings read from environment variables, with the defaults of a local run.
+
+Every process (nameko services, the gateway, scripts) reads its settings
+through ``setting()``, so each variable and its default is named once, here,
+and documented in the README's table.
+"""
+import os
+
+DEFAULTS = {
+    "AMQP_URI": "amqp://guest:guest@127.0.0.1:5672/",
+    # The embedded SecantusDB that `make run` starts listens here.
+    "MONGO_URI": "mongodb://127.0.0.1:27117/?directConnection=true",
+    # Each service's database is <prefix><service>; tests use a prefix per run.
+    "MONGO_DB_PREFIX": "hongyi_",
+    "JWT_SECRET": "",
+    "ACCESS_TOKEN_TTL_SECONDS": "900",
+    "REFRESH_TOKEN_TTL_SECONDS": str(30 * 24 * 3600),
+    "LOGIN_MAX_FAILURES": "5",
+    "LOGIN_LOCK_SECONDS": "900",
+    "RPC_TIMEOUT_SECONDS": "5",
+    "OUTBOX_RELAY_INTERVAL_SECONDS": "2",
+    "LOG_LEVEL": "INFO",
+    "MAX_WORKERS": "10",
+    "PORT": "8000",
+    "GATEWAY_HOST": "127.0.0.1",
+    "GATEWAY_WORKERS": "2",
+    "GATEWAY_THREADS": "8",
+    # One proxy per thread is enough; more would only hold idle connections.
+    "GATEWAY_RPC_POOL_SIZE": "8",
+}
+
+
+def setting(name):
+    """The value of one setting: the environment, else the local default."""
+    return os.environ.get(name) or DEFAULTS[name]
+
+
+def int_setting(name):
+    return int(setting(name))
+
+
+def jwt_secret():
+    """The HS256 key shared by identity (signs) and the gateway (verifies).
+
+    An empty key would make every token forgeable, so refuse to start.
+    """
+    secret = setting("JWT_SECRET")
+    if len(secret) < 32:
+        raise RuntimeError(
+            "JWT_SECRET must be set to at least 32 characters "
+            "(`make run` generates one under var/)")
+    return secret
+
+
+def nameko_config():
+    """The config dict a nameko service container runs with."""
+    return {
+        "AMQP_URI": setting("AMQP_URI"),
+        "MONGO_URI": setting("MONGO_URI"),
+        "MONGO_DB_PREFIX": setting("MONGO_DB_PREFIX"),
+        "max_workers": int_setting("MAX_WORKERS"),
+        "serializer": "json",
+    }

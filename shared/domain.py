@@ -1,0 +1,27 @@
+"""Facts of the county the platform serves, shared by every service."""
+import re
+from datetime import timedelta, timezone
+
+# "A day" and every time shown to people is China Standard Time.
+CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+# Haiyan County's streets (街道) and towns (镇).
+DISTRICTS = (
+    "武原街道", "西塘桥街道", "望海街道", "秦山街道",
+    "沈荡镇", "百步镇", "于城镇", "澉浦镇", "通元镇",
+)
+
+OCCUPATIONS = (
+    "food_delivery", "courier", "truck_driver", "ride_hailing", "domestic", "other",
+)
+
+MOBILE_PATTERN = re.compile(r"^1[3-9]\d{9}$")
+
+
+def mask_phone(phone):
+    """138****1234: what anyone but the owner sees."""
+    return phone[:3] + "****" + phone[-4:]
+
+
+def china_time(moment):
+    return moment.astimezone(CHINA_TZ)

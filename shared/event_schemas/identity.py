@@ -1,0 +1,45 @@
+"""Events the identity service publishes. Phones appear masked only."""
+from marshmallow import INCLUDE, Schema, fields
+
+SOURCE = "identity"
+
+
+class EventData(Schema):
+    class Meta:
+        unknown = INCLUDE
+
+
+class WorkerFacts(EventData):
+    """The facts other services keep a local copy of."""
+    worker_id = fields.String(required=True)
+    name = fields.String(required=True)
+    phone_masked = fields.String(required=True)
+    occupation = fields.String(required=True)
+    platform = fields.String(required=True)
+    district = fields.String(required=True)
+
+
+class WorkerRegistered(WorkerFacts):
+    roles = fields.List(fields.String(), required=True)
+    registered_at = fields.AwareDateTime(required=True)
+
+
+class ProfileUpdated(WorkerFacts):
+    changed = fields.List(fields.String(), required=True)
+    updated_at = fields.AwareDateTime(required=True)
+
+
+class MembershipApproved(EventData):
+    worker_id = fields.String(required=True)
+    member_number = fields.String(required=True)
+    district = fields.String(required=True)
+    occupation = fields.String(required=True)
+    approved_at = fields.AwareDateTime(required=True)
+    approved_by = fields.String(required=True)
+
+
+SCHEMAS = {
+    "worker_registered": WorkerRegistered,
+    "profile_updated": ProfileUpdated,
+    "membership_approved": MembershipApproved,
+}

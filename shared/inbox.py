@@ -1,0 +1,159 @@
+"""The consuming side of events: exactly-once effect over at-least-once delivery.
+
+``@handles(source, event_type)`` wraps a service method as a nameko event
+handler that:
+
+1. checks the envelope and loads ``data`` with the event's shared schema (a
+   malformed message is dead-lettered at once: retrying cannot fix it);
+2. skips an event this handler already applied (its id is recorded in
+   ``processed_events`` under a unique ``_id``);
+3. runs the handler and records the id in one transaction, so a consumer killed
+   mid-handler leaves nothing behind and the redelivered message is applied once;
+4. retries a failing handler a few times, then stores the event in
+   ``dead_letters`` (inspect it there, replay it with ``replay_dead_letters``);
+5. if even that write fails the exception propagates and nameko requeues the
+   message (``requeue_on_error``): an event is never silently dropped.
+"""
+import logging
+import time
+from datetime import datetime, timezone
+
+from marshmallow import ValidationError
+from nameko.events import event_handler
+from nameko.extensions import DependencyProvider
+from nameko.rpc import rpc
+from pymongo.errors import DuplicateKeyError
+
+from shared.events import UnknownEvent, read_event
+from shared.mongo import MongoStore
+
+log = logging.getLogger(__name__)
+
+RETRY_DELAYS_SECONDS = (0.2, 1.0, 3.0)
+
+
+def utcnow():
+    return datetime.now(timezone.utc)
+
+
+class Inbox:
+    def __init__(self, client, db):
+        self.client = client
+        self.processed = db.processed_events
+        self.dead_letters = db.dead_letters
+
+    @staticmethod
+    def prepare(db):
+        db.dead_letters.create_index("dead_lettered_at")
+
+    def consume(self, handler_name, payload, apply):
+        try:
+            envelope = read_event(payload)
+        except (ValidationError, UnknownEvent, TypeError) as exc:
+            self.dead_letter(handler_name, payload, "invalid event: {!r}".format(exc), 0)
+            return
+        key = "{}:{}".format(handler_name, envelope["id"])
+        if self.processed.find_one({"_id": key}, {"_id": 1}):
+            return
+        error = None
+        for attempt, delay in enumerate(RETRY_DELAYS_SECONDS + (None,), 1):
+            try:
+                self._apply_once(key, envelope, apply)
+                return
+            except Exception as exc:  # any handler failure is retried, then kept
+                error = exc
+                log.warning("handler %s failed on event %s (attempt %d)",
+                            handler_name, envelope["id"], attempt, exc_info=True)
+                if delay is not None:
+                    time.sleep(delay)
+        self.dead_letter(handler_name, payload, repr(error), attempt)
+
+    def _apply_once(self, key, envelope, apply):
+        with self.client.start_session() as session:
+            with session.start_transaction():
+                try:
+                    self.processed.insert_one(
+                        {"_id": key, "type": envelope["type"],
+                         "source": envelope["source"], "processed_at": utcnow()},
+                        session=session)
+                except DuplicateKeyError:
+                    session.abort_transaction()
+                    return  # a concurrent delivery applied it first
+                apply(envelope, session)
+
+    def dead_letter(self, handler_name, payload, error, attempts):
+        event_id = payload.get("id") if isinstance(payload, dict) else None
+        log.error("dead-lettered event %s for %s: %s", event_id, handler_name, error)
+        self.dead_letters.update_one(
+            {"_id": "{}:{}".format(handler_name, event_id)},
+            {"$set": {"handler": handler_name, "payload": payload, "error": error,
+                      "attempts": attempts, "dead_lettered_at": utcnow()}},
+            upsert=True)
+
+    def list_dead_letters(self, limit=100):
+        return list(self.dead_letters.find({}, limit=limit).sort("dead_lettered_at", 1))
+
+    def was_processed(self, handler_name, event_id):
+        key = "{}:{}".format(handler_name, event_id)
+        return self.processed.find_one({"_id": key}, {"_id": 1}) is not None
+
+    def forget_dead_letter(self, dead_letter_id):
+        self.dead_letters.delete_one({"_id": dead_letter_id})
+
+
+class InboxProvider(DependencyProvider):
+    def _store_provider(self):
+        for extension in self.container.dependencies:
+            if isinstance(extension, MongoStore):
+                return extension
+        raise RuntimeError("an event consumer needs a MongoStore on the service")
+
+    def start(self):
+        Inbox.prepare(self._store_provider().db)
+
+    def get_dependency(self, worker_ctx):
+        store = self._store_provider()
+        return Inbox(store.client, store.db)
+
+
+def handles(source, event_type):
+    """Decorate ``method(self, data, envelope, session)`` as an idempotent,
+    retried, dead-lettering handler of ``source``'s ``event_type``."""
+    def decorator(method):
+        def entrypoint(self, payload):
+            self.inbox.consume(
+                method.__name__, payload,
+                lambda envelope, session: method(
+                    self, envelope["data"], envelope=envelope, session=session))
+        entrypoint.__name__ = method.__name__
+        entrypoint.__doc__ = method.__doc__
+        return event_handler(source, event_type, requeue_on_error=True)(entrypoint)
+    return decorator
+
+
+class EventConsumer:
+    """Mixin for a service with ``@handles`` methods."""
+    inbox = InboxProvider()
+
+    @rpc
+    def list_dead_letters(self):
+        return [{"id": d["_id"], "handler": d["handler"], "error": d["error"],
+                 "attempts": d["attempts"], "payload": d["payload"],
+                 "dead_lettered_at": d["dead_lettered_at"].isoformat()}
+                for d in self.inbox.list_dead_letters()]
+
+    @rpc
+    def replay_dead_letters(self):
+        """Run each dead letter through its handler again; keep the ones that
+        still fail. Returns how many were applied."""
+        applied = 0
+        for letter in self.inbox.list_dead_letters():
+            handler = getattr(self, letter["handler"], None)
+            payload = letter["payload"]
+            if handler is None or not isinstance(payload, dict):
+                continue
+            handler(payload)
+            if self.inbox.was_processed(letter["handler"], payload.get("id")):
+                self.inbox.forget_dead_letter(letter["_id"])
+                applied += 1
+        return applied

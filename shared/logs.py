@@ -1,0 +1,51 @@
+"""Structured JSON logs with the request id, in the gateway and the services.
+
+The gateway gives every HTTP request an id and sends it as RPC context data;
+``RequestLogContext`` puts it into a context variable for the worker's
+greenlet, and every log line of that worker carries it, so one request can be
+followed across processes with a grep.
+"""
+import contextvars
+import logging
+import sys
+
+from nameko.extensions import DependencyProvider
+from pythonjsonlogger.json import JsonFormatter
+
+from shared.config import setting
+
+REQUEST_ID_KEY = "request_id"
+request_id_var = contextvars.ContextVar(REQUEST_ID_KEY, default=None)
+
+
+class RequestIdFilter(logging.Filter):
+    def __init__(self, process_name):
+        super().__init__()
+        self.process_name = process_name
+
+    def filter(self, record):
+        record.request_id = request_id_var.get()
+        record.process_name = self.process_name
+        return True
+
+
+def configure(process_name):
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter(
+        "%(asctime)s %(levelname)s %(name)s %(process_name)s %(request_id)s %(message)s",
+        rename_fields={"asctime": "time", "levelname": "level",
+                       "name": "logger", "process_name": "process"}))
+    handler.addFilter(RequestIdFilter(process_name))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(setting("LOG_LEVEL"))
+
+
+class RequestLogContext(DependencyProvider):
+    """Binds the caller's request id to this worker's log lines."""
+
+    def worker_setup(self, worker_ctx):
+        request_id_var.set(worker_ctx.data.get(REQUEST_ID_KEY))
+
+    def worker_teardown(self, worker_ctx):
+        request_id_var.set(None)

@@ -1,0 +1,45 @@
+"""The MongoDB dependency provider every service uses.
+
+A service declares ``store = MongoStore(IdentityStore)``; the provider builds
+one MongoClient per container in ``setup()``, lets the store class create its
+indexes in ``start()``, and hands each worker a store object with domain verbs,
+so no pymongo call appears in a service's entrypoints.
+"""
+from nameko.extensions import DependencyProvider
+from pymongo import MongoClient
+
+
+def database_name(prefix, service_name):
+    return "{}{}".format(prefix, service_name)
+
+
+def connect(uri):
+    """A client for ``uri``. tz_aware so datetimes come back in UTC, not naive."""
+    return MongoClient(uri, tz_aware=True, serverSelectionTimeoutMS=5000,
+                       connectTimeoutMS=5000)
+
+
+class MongoStore(DependencyProvider):
+    def __init__(self, store_class):
+        self.store_class = store_class
+        self.client = None
+        self.db = None
+
+    def setup(self):
+        config = self.container.config
+        self.client = connect(config["MONGO_URI"])
+        self.db = self.client[database_name(
+            config["MONGO_DB_PREFIX"], self.container.service_name)]
+
+    def start(self):
+        self.store_class.prepare(self.db)
+
+    def stop(self):
+        if self.client is not None:
+            self.client.close()
+            self.client = None
+
+    kill = stop
+
+    def get_dependency(self, worker_ctx):
+        return self.store_class(self.db)

@@ -1,0 +1,119 @@
+"""The transactional outbox: an event is stored with the change that caused it.
+
+A store method writes its state change and ``Outbox.add(envelope)`` in one
+MongoDB transaction, so a change without its event (or an event without its
+change) cannot exist. After the commit, ``OutboxRelay`` publishes the event and
+marks it sent; a timer re-publishes whatever is still unsent (a crash between
+commit and publish, a broker that was down). Delivery is therefore at least
+once, and consumers drop repeats by event id (shared/inbox.py).
+"""
+import logging
+from datetime import datetime, timedelta, timezone
+
+from nameko.events import EventDispatcher
+from nameko.timer import timer
+from pymongo import ASCENDING, ReturnDocument
+
+from shared.mongo import MongoStore
+
+log = logging.getLogger(__name__)
+
+# An unsent event younger than this is probably being published by the request
+# that wrote it; the timer leaves it alone so it is not published twice.
+STALE_AFTER = timedelta(seconds=3)
+# How long a relay that claimed an entry has to publish it before another may.
+CLAIM_LEASE = timedelta(seconds=30)
+# Fixed here, not read from the environment: timers are bound at import time.
+RELAY_INTERVAL_SECONDS = 2
+BATCH = 100
+
+
+def utcnow():
+    return datetime.now(timezone.utc)
+
+
+class Outbox:
+    def __init__(self, db):
+        self.collection = db.outbox
+
+    @staticmethod
+    def prepare(db):
+        db.outbox.create_index([("sent_at", ASCENDING),
+                                ("created_at", ASCENDING)])
+
+    def add(self, envelope, session):
+        self.collection.insert_one({
+            "_id": envelope["id"], "envelope": envelope, "type": envelope["type"],
+            "created_at": utcnow(), "sent_at": None, "claimed_until": None,
+            "publish_attempts": 0,
+        }, session=session)
+
+    def claim_stale(self, now=None):
+        """Claim unsent entries older than STALE_AFTER, one at a time, so two
+        relays (two processes of a service) do not publish the same batch."""
+        now = now or utcnow()
+        claimed = []
+        for _ in range(BATCH):
+            entry = self.collection.find_one_and_update(
+                {"sent_at": None, "created_at": {"$lt": now - STALE_AFTER},
+                 "$or": [{"claimed_until": None},
+                         {"claimed_until": {"$lt": now}}]},
+                {"$set": {"claimed_until": now + CLAIM_LEASE},
+                 "$inc": {"publish_attempts": 1}},
+                sort=[("created_at", ASCENDING)],
+                return_document=ReturnDocument.AFTER)
+            if entry is None:
+                break
+            claimed.append(entry["envelope"])
+        return claimed
+
+    def mark_sent(self, event_id):
+        self.collection.update_one({"_id": event_id},
+                                   {"$set": {"sent_at": utcnow()}})
+
+    def unsent_count(self):
+        return self.collection.count_documents({"sent_at": None})
+
+
+class Relay:
+    def __init__(self, dispatch, outbox):
+        self.dispatch = dispatch
+        self.outbox = outbox
+
+    def publish(self, envelopes):
+        """Publish just-committed events; a failure leaves them to the timer."""
+        for envelope in envelopes:
+            try:
+                self.dispatch(envelope["type"], envelope)
+            except Exception:  # broker down or refused: the timer retries
+                log.warning("event %s (%s) left in the outbox for retry",
+                            envelope["id"], envelope["type"], exc_info=True)
+                return
+            self.outbox.mark_sent(envelope["id"])
+
+    def republish_stale(self):
+        self.publish(self.outbox.claim_stale())
+
+
+class OutboxRelay(EventDispatcher):
+    """Publishes to ``<service>.events`` (with publisher confirms) and records
+    what was sent in the outbox of the service's MongoStore."""
+
+    def _store_provider(self):
+        for extension in self.container.dependencies:
+            if isinstance(extension, MongoStore):
+                return extension
+        raise RuntimeError("OutboxRelay needs a MongoStore on the service")
+
+    def get_dependency(self, worker_ctx):
+        dispatch = super().get_dependency(worker_ctx)
+        return Relay(dispatch, Outbox(self._store_provider().db))
+
+
+class EventSource:
+    """Mixin for a service that publishes events through the outbox."""
+    relay = OutboxRelay()
+
+    @timer(interval=RELAY_INTERVAL_SECONDS)
+    def republish_unsent_events(self):
+        self.relay.republish_stale()

@@ -1,0 +1,31 @@
+"""What every nameko service has: caller, request-id logging, a health RPC."""
+from nameko.extensions import DependencyProvider
+from nameko.rpc import rpc
+
+from shared.caller import CallerProvider
+from shared.logs import RequestLogContext
+
+
+class ServiceBase:
+    """Mixin; the service must also declare ``store = MongoStore(...)``."""
+    log_context = RequestLogContext()
+    caller = CallerProvider()
+
+    @rpc
+    def report_health(self):
+        return {"service": self.name, "database": self.store.ping()}
+
+
+class Settings(DependencyProvider):
+    """Injects ``factory(container.config)``: a service's typed settings,
+    built once when the container is set up."""
+
+    def __init__(self, factory):
+        self.factory = factory
+        self.value = None
+
+    def setup(self):
+        self.value = self.factory(self.container.config)
+
+    def get_dependency(self, worker_ctx):
+        return self.value
