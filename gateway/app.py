@@ -41,7 +41,8 @@ def create_app(pool=None):
         int_setting("RPC_TIMEOUT_SECONDS"))
     app.extensions["jwt_secret"] = jwt_secret()
     for route in ROUTES:
-        app.add_url_rule(route.path, endpoint=route.rpc, methods=[route.method],
+        app.add_url_rule(route.path, endpoint="{}.{}".format(route.service, route.rpc),
+                         methods=[route.method],
                          view_func=make_view(route))
     health.register(app)
     openapi.register(app)

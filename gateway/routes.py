@@ -8,6 +8,8 @@ as ``request``; validated query parameters as ``query``.
 from dataclasses import dataclass
 
 from services.identity import schemas as identity
+from marshmallow import Schema, fields
+
 from shared.caller import UNION_STAFF
 
 
@@ -27,7 +29,14 @@ class Route:
     roles: tuple = ()        # any of these roles; empty: any signed-in caller
 
 
+class Pong(Schema):
+    pong = fields.String()
+
+
 ROUTES = (
+    Route("GET", "/api/v1/ping", "identity", "ping",
+          "A round trip through the gateway to a service and back", "system",
+          response=Pong, public=True),
     Route("POST", "/api/v1/auth/register", "identity", "register_worker",
           "注册: register with a mainland mobile number", "auth",
           body=identity.RegisterRequest, response=identity.OwnProfile,

@@ -12,6 +12,12 @@ class ServiceBase:
     caller = CallerProvider()
 
     @rpc
+    def ping(self):
+        """Answers without touching the database: the yardstick of a bare RPC
+        round trip (bench/) and of the gateway path (GET /api/v1/ping)."""
+        return {"pong": self.name}
+
+    @rpc
     def report_health(self):
         return {"service": self.name, "database": self.store.ping()}
 

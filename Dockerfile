@@ -1,0 +1,29 @@
+# One image for every process: each nameko service and the gateway.
+#   service:  python -m shared.run <service>
+#   gateway:  gunicorn -c gateway/gunicorn_conf.py gateway.wsgi:app   (the default)
+# All configuration comes from environment variables (shared/config.py).
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+
+# Dependencies first, so a code change does not reinstall them.
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+
+COPY shared/ shared/
+COPY services/ services/
+COPY gateway/ gateway/
+COPY scripts/ scripts/
+
+# A numeric non-root user, so Kubernetes can verify runAsNonRoot.
+RUN useradd --system --no-create-home --uid 10001 hongyi
+USER 10001
+
+ENV PORT=8000
+EXPOSE 8000
+CMD ["gunicorn", "-c", "gateway/gunicorn_conf.py", "gateway.wsgi:app"]
