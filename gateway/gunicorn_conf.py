@@ -13,3 +13,6 @@ preload_app = False
 timeout = 30
 graceful_timeout = 10
 accesslog = None  # the app logs every request as JSON with its request id
+# The runtime control socket has one default path per user; several gateways on
+# one machine (make run beside the tests) would fight over it. Not used here.
+control_socket_disable = True

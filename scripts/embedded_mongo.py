@@ -1,7 +1,6 @@
 """Start the embedded MongoDB-compatible server (SecantusDB) when no MONGO_URI
 is given. Used by `make run` (data kept under var/mongo) and by the tests (in
 memory, thrown away)."""
-import os
 import socket
 import subprocess
 import sys
@@ -15,6 +14,21 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def wait_for_port_free(port, timeout=10):
+    """An earlier run's server may still be shutting down; anything else on
+    the port is a clear error rather than a confusing connection later."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+        except OSError:
+            return
+        time.sleep(0.5)
+    raise RuntimeError(
+        "port {} is in use: another embedded MongoDB (an earlier `make run`?) "
+        "is running; stop it or set MONGO_URI".format(port))
 
 
 def uri_for(port):
@@ -47,16 +61,3 @@ def wait_until_ready(process, port):
             time.sleep(0.2)
     process.kill()
     raise RuntimeError("the embedded MongoDB server did not start on port {}".format(port))
-
-
-def main():
-    """`python -m scripts.embedded_mongo PATH PORT`: run in the foreground
-    (as one of `make run`'s processes)."""
-    storage_path, port = sys.argv[1], sys.argv[2]
-    os.execv(str(Path(sys.executable).with_name("secantusd-py")),
-             ["secantusd-py", "--host", "127.0.0.1", "--port", port,
-              "--storage-path", storage_path, "--log-level", "WARNING"])
-
-
-if __name__ == "__main__":
-    main()

@@ -1,0 +1,94 @@
+"""Demo data for `make run`, loaded through the public API like a real client,
+then a banner with where to go and whom to log in as.
+
+Safe to run on every start: an account that exists already is left as it is.
+The process then waits, because honcho stops everything when one process ends.
+"""
+import signal
+import sys
+import time
+
+import requests
+
+from scripts.staff import ensure_staff
+from shared.config import setting
+
+STAFF = {"phone": "13800000001", "password": "Hongyi2026staff", "name": "海盐县总工会 王老师"}
+WORKERS = (
+    {"phone": "13800000002", "password": "Hongyi2026", "name": "赵凯锋",
+     "occupation": "food_delivery", "platform": "饿了么", "district": "武原街道"},
+    {"phone": "13800000003", "password": "Hongyi2026", "name": "林家浩",
+     "occupation": "courier", "platform": "申通快递", "district": "秦山街道"},
+    {"phone": "13800000004", "password": "Hongyi2026", "name": "濮岳良",
+     "occupation": "courier", "platform": "中通快递", "district": "沈荡镇"},
+)
+# 林家浩 is a union member already; 濮岳良 has applied and waits for review.
+APPROVED, PENDING = "13800000003", "13800000004"
+READY_TIMEOUT_SECONDS = 120
+
+
+def base_url():
+    return "http://127.0.0.1:{}".format(setting("PORT"))
+
+
+def wait_until_healthy(url):
+    deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(url + "/health", timeout=5).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    sys.exit("the system did not become healthy within {} s".format(READY_TIMEOUT_SECONDS))
+
+
+def log_in(url, phone, password):
+    answer = requests.post(url + "/api/v1/auth/login",
+                           json={"phone": phone, "password": password}, timeout=15)
+    answer.raise_for_status()
+    return {"Authorization": "Bearer " + answer.json()["access_token"]}
+
+
+def load(url):
+    ensure_staff(STAFF["phone"], STAFF["password"], STAFF["name"])
+    for worker in WORKERS:
+        answer = requests.post(url + "/api/v1/auth/register", json=worker, timeout=15)
+        if answer.status_code == 201 and worker["phone"] in (APPROVED, PENDING):
+            headers = log_in(url, worker["phone"], worker["password"])
+            application = requests.post(url + "/api/v1/membership/applications",
+                                        json={"employer": worker["platform"]},
+                                        headers=headers, timeout=15).json()
+            if worker["phone"] == APPROVED:
+                staff = log_in(url, STAFF["phone"], STAFF["password"])
+                requests.post(url + "/api/v1/membership/applications/{}/approve".format(
+                    application["id"]), headers=staff, timeout=15).raise_for_status()
+        elif answer.status_code not in (201, 409):
+            answer.raise_for_status()
+
+
+def banner(url):
+    lines = ["", "=" * 64, "红驿 Hongyi is running",
+             "  API      {}/api/v1".format(url),
+             "  Docs     {}/docs   (OpenAPI: {}/openapi.json)".format(url, url),
+             "  Health   {}/health".format(url),
+             "Demo accounts (phone / password):",
+             "  union staff  {} / {}".format(STAFF["phone"], STAFF["password"])]
+    lines += ["  worker       {} / {}  {}".format(w["phone"], w["password"], w["name"])
+              for w in WORKERS]
+    lines += ["Ctrl-C stops everything.", "=" * 64, ""]
+    print("\n".join(lines), flush=True)
+
+
+def main():
+    url = base_url()
+    wait_until_healthy(url)
+    load(url)
+    banner(url)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    while True:
+        signal.pause()
+
+
+if __name__ == "__main__":
+    main()
