@@ -24,6 +24,8 @@ COPY scripts/ scripts/
 RUN useradd --system --no-create-home --uid 10001 hongyi
 USER 10001
 
-ENV PORT=8000
+# In a container the gateway must listen on every interface, not loopback.
+ENV PORT=8000 \
+    GATEWAY_HOST=0.0.0.0
 EXPOSE 8000
 CMD ["gunicorn", "-c", "gateway/gunicorn_conf.py", "gateway.wsgi:app"]

