@@ -1,0 +1,108 @@
+"""What a benchmark runs against: a vhost of its own on the local RabbitMQ,
+an in-memory embedded MongoDB-compatible server, and the whole system
+(services and gunicorn gateway) as child processes, all on loopback.
+
+    with bench_environment() as target:
+        target.amqp_uri, target.url
+
+BENCH_AMQP_URI points the run at a broker this machine cannot administer
+(no vhost is created then); MONGO_URI at a real MongoDB.
+"""
+import contextlib
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from scripts import embedded_mongo
+from scripts.system import System
+
+BROKER = "amqp://guest:guest@127.0.0.1:5672/"
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where the load goes: the broker (for direct RPC) and the gateway."""
+    amqp_uri: str
+    url: str
+    system: object = None   # scripts.system.System when this run started it
+
+
+def rabbitmqctl(*args):
+    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True,
+                   timeout=60)
+
+
+@contextlib.contextmanager
+def broker_vhost():
+    """A fresh vhost for this run, deleted afterwards."""
+    if os.environ.get("BENCH_AMQP_URI"):
+        yield os.environ["BENCH_AMQP_URI"]
+        return
+    if not shutil.which("rabbitmqctl"):
+        raise SystemExit("rabbitmqctl not found: run `make bench` (it starts RabbitMQ) "
+                         "or set BENCH_AMQP_URI")
+    vhost = "hongyi-bench-" + uuid.uuid4().hex[:8]
+    rabbitmqctl("add_vhost", vhost)
+    try:
+        rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
+        yield BROKER + vhost
+    finally:
+        delete_vhost(vhost)
+
+
+def delete_vhost(vhost, attempts=10):
+    """Best effort, retried: other runs on this machine may be restarting
+    the broker (the slow tests do), and a leftover vhost must not cost this
+    run its results."""
+    for attempt in range(attempts):
+        try:
+            rabbitmqctl("delete_vhost", vhost)
+            return
+        except (subprocess.SubprocessError, OSError) as exc:
+            error = exc
+            time.sleep(3)
+    print("warning: could not delete vhost {} ({}); remove it with "
+          "`rabbitmqctl delete_vhost {}`".format(vhost, error, vhost), file=sys.stderr)
+
+
+@contextlib.contextmanager
+def database():
+    """MONGO_URI if given, else an in-memory embedded server for this run."""
+    if os.environ.get("MONGO_URI"):
+        yield os.environ["MONGO_URI"]
+        return
+    port = embedded_mongo.free_port()
+    process = embedded_mongo.start(":memory:", port)
+    try:
+        yield embedded_mongo.uri_for(port)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def system_env(amqp_uri, mongo_uri, **extra):
+    env = {"AMQP_URI": amqp_uri, "MONGO_URI": mongo_uri,
+           "MONGO_DB_PREFIX": "bench{}_".format(uuid.uuid4().hex[:6]),
+           "JWT_SECRET": secrets.token_urlsafe(48),
+           "GATEWAY_HOST": "127.0.0.1"}
+    env.update(extra)
+    return env
+
+
+@contextlib.contextmanager
+def bench_environment(processes=None, log_dir=None, **settings):
+    """Broker vhost + database + system; yields a Target. `processes`
+    ({service: count}) scales services; `settings` are extra environment
+    settings for every process (e.g. GATEWAY_WORKERS="4")."""
+    with broker_vhost() as amqp_uri, database() as mongo_uri:
+        env = system_env(amqp_uri, mongo_uri, **settings)
+        port = embedded_mongo.free_port()
+        log_dir = Path(log_dir) if log_dir else None
+        with System(env, port, processes=processes, log_dir=log_dir) as running:
+            yield Target(amqp_uri=amqp_uri, url=running.url, system=running)

@@ -1,0 +1,242 @@
+"""Measuring tools every benchmark shares: a bounded closed-loop load runner,
+latency statistics, and the median of repeated runs.
+
+The runner drives N callers, each in its own OS thread with its own client
+(a connection must never be shared between threads). Each caller calls as
+fast as its answers come back (closed loop), so N is the number of requests
+in flight. A run is bounded twice: by time (warm-up, then a measured window)
+and by a total call count.
+"""
+import os
+import statistics
+import threading
+import time
+from dataclasses import asdict, dataclass, field, replace
+
+BARRIER_TIMEOUT_SECONDS = 120
+
+
+@dataclass(frozen=True)
+class LoadSettings:
+    """How long and how hard one measurement runs."""
+    duration: float = 3.0       # measured window, seconds
+    warmup: float = 0.5         # calls before the window, not counted
+    max_calls: int = 50_000     # stop the window early after this many calls
+    repeats: int = 3            # runs per cell; the median is reported
+
+    @classmethod
+    def from_env(cls, **overrides):
+        """BENCH_DURATION, BENCH_WARMUP, BENCH_MAX_CALLS, BENCH_REPEATS."""
+        values = {
+            "duration": float(os.environ.get("BENCH_DURATION", cls.duration)),
+            "warmup": float(os.environ.get("BENCH_WARMUP", cls.warmup)),
+            "max_calls": int(os.environ.get("BENCH_MAX_CALLS", cls.max_calls)),
+            "repeats": int(os.environ.get("BENCH_REPEATS", cls.repeats)),
+        }
+        values.update(overrides)
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class RunStats:
+    """One run of one cell (one kind of call at one concurrency)."""
+    concurrency: int
+    calls: int          # successful calls in the measured window
+    errors: int         # failed calls (warm-up included), failed client set-ups,
+                        # plus one if no call completed in the window
+    seconds: float      # from the window's start to the last answer
+    rate: float         # successful calls per second
+    p50_ms: float
+    p99_ms: float
+    mean_ms: float
+    max_ms: float
+    client_cores: float  # CPU the load generator itself used (cores), warm-up included
+
+
+@dataclass(frozen=True)
+class Figure:
+    median: float
+    min: float
+    max: float
+
+
+@dataclass(frozen=True)
+class CellSummary:
+    """The median of a cell's repeated runs (and their spread)."""
+    concurrency: int
+    rate: Figure
+    p50_ms: Figure
+    p99_ms: Figure
+    errors: int                 # summed over the runs
+    calls: int                  # summed over the runs
+    runs: list = field(default_factory=list)   # the RunStats
+
+    def to_dict(self):
+        return asdict(self)
+
+
+def percentile(ordered, q):
+    """The q-th percentile (0..100) of an ascending list, interpolated linearly."""
+    if not ordered:
+        return float("nan")
+    position = (len(ordered) - 1) * q / 100.0
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+class _Window:
+    """Shared by the callers of one run: when to start counting, when to stop."""
+
+    def __init__(self, concurrency, settings):
+        self.settings = settings
+        # The window opens as the last party arrives, before any caller is released.
+        self.barrier = threading.Barrier(concurrency + 1, action=self.open)
+        self.lock = threading.Lock()
+        self.started = 0
+        self.begin = self.end = None
+        self.opened = self.cpu_at_open = None
+
+    def open(self):
+        now = time.perf_counter()
+        self.opened, self.cpu_at_open = now, time.process_time()
+        self.begin = now + self.settings.warmup
+        self.end = self.begin + self.settings.duration
+
+    def take_slot(self, now):
+        """May a call starting now be measured? None: stop calling."""
+        if now >= self.end:
+            return None
+        if now < self.begin:
+            return False
+        with self.lock:
+            if self.started >= self.settings.max_calls:
+                return None
+            self.started += 1
+        return True
+
+
+class _Caller(threading.Thread):
+    def __init__(self, make_client, window):
+        super().__init__(daemon=True)
+        self.make_client = make_client
+        self.window = window
+        self.latencies = []
+        self.errors = 0
+        self.last_answer = None
+        self.error_samples = []
+
+    def run(self):
+        client = self._set_up()
+        try:
+            self.window.barrier.wait(BARRIER_TIMEOUT_SECONDS)
+        except threading.BrokenBarrierError:  # the run is abandoned (run_load raises)
+            client = _close(client)
+        if client is None:
+            return
+        try:
+            self._loop(client)
+        except Exception as exc:  # a bug in a caller must show, not read as zero calls
+            self._note_error(exc)
+        finally:
+            _close(client)
+
+    def _set_up(self):
+        try:
+            return self.make_client()
+        except Exception as exc:  # counted: a caller that cannot connect is an error
+            self._note_error(exc)
+            return None
+
+    def _loop(self, client):
+        window = self.window
+        while True:
+            start = time.perf_counter()
+            measured = window.take_slot(start)
+            if measured is None:
+                return
+            try:
+                client()
+            except Exception as exc:  # any failure, warm-up included, is counted
+                self._note_error(exc)   # and the client replaced
+                _close(client)
+                client = self._set_up()
+                if client is None:
+                    return
+                continue
+            finish = time.perf_counter()
+            if measured:
+                self.latencies.append(finish - start)
+                self.last_answer = finish
+
+    def _note_error(self, exc):
+        self.errors += 1
+        if len(self.error_samples) < 3:
+            self.error_samples.append(repr(exc)[:200])
+
+
+def _close(client):
+    close = getattr(client, "close", None)
+    if close is not None:
+        try:
+            close()
+        except Exception:  # closing a broken client; nothing left to release
+            pass
+
+
+def run_load(make_client, concurrency, settings):
+    """One run: `concurrency` threads, each calling `make_client()` once for
+    its own client (a callable, optionally with .close()), then calling it in a
+    loop until the window ends. Client set-up is outside the measured window.
+    Returns (RunStats, error samples)."""
+    window = _Window(concurrency, settings)
+    callers = [_Caller(make_client, window) for _ in range(concurrency)]
+    for caller in callers:
+        caller.start()
+    window.barrier.wait(BARRIER_TIMEOUT_SECONDS)
+    for caller in callers:
+        caller.join()
+    return _stats(concurrency, window, callers)
+
+
+def _stats(concurrency, window, callers):
+    wall = time.perf_counter() - window.opened
+    cpu = time.process_time() - window.cpu_at_open
+    latencies = sorted(x for caller in callers for x in caller.latencies)
+    answers = [c.last_answer for c in callers if c.last_answer is not None]
+    seconds = (max(answers) - window.begin) if answers else window.settings.duration
+    ms = [x * 1000.0 for x in latencies]
+    stats = RunStats(
+        concurrency=concurrency,
+        calls=len(ms),
+        errors=sum(caller.errors for caller in callers),
+        seconds=round(seconds, 4),
+        rate=len(ms) / seconds if seconds > 0 else 0.0,
+        p50_ms=percentile(ms, 50),
+        p99_ms=percentile(ms, 99),
+        mean_ms=statistics.fmean(ms) if ms else float("nan"),
+        max_ms=ms[-1] if ms else float("nan"),
+        client_cores=round(cpu / wall, 3) if wall > 0 else float("nan"),
+    )
+    samples = [s for caller in callers for s in caller.error_samples][:5]
+    if not ms:  # e.g. every call hung past the window: never a silent zero
+        stats = replace(stats, errors=stats.errors + 1)
+        samples.append("no call completed in the measured window")
+    return stats, samples
+
+
+def _figure(values):
+    return Figure(median=statistics.median(values), min=min(values), max=max(values))
+
+
+def summarize(runs):
+    """Median, min and max of each figure over the runs of one cell."""
+    return CellSummary(
+        concurrency=runs[0].concurrency,
+        rate=_figure([r.rate for r in runs]),
+        p50_ms=_figure([r.p50_ms for r in runs]),
+        p99_ms=_figure([r.p99_ms for r in runs]),
+        errors=sum(r.errors for r in runs),
+        calls=sum(r.calls for r in runs),
+        runs=list(runs),
+    )
