@@ -107,7 +107,10 @@ def install_error_handlers(app):
         message = {404: "没有这个接口", 405: "该接口不支持此请求方法",
                    413: "请求内容过大(上限 {} KB)".format(MAX_BODY_BYTES // 1024)
                    }.get(error.code, "请求无法处理")
-        return error_response(error.code, {"error": code, "message": message})
+        # A 405 must say what is allowed (RFC 9110), as werkzeug's own page does.
+        allowed = getattr(error, "valid_methods", None)
+        headers = {"Allow": ", ".join(sorted(allowed))} if allowed else None
+        return error_response(error.code, {"error": code, "message": message}, headers)
 
     @app.errorhandler(Exception)
     def unexpected(error):

@@ -3,6 +3,7 @@ import json
 
 from flask import request
 from marshmallow import ValidationError
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from gateway.errors import GatewayError
 from shared.errors import invalid_from_validation
@@ -11,18 +12,31 @@ from shared.errors import invalid_from_validation
 def json_body(schema_class):
     """The body checked against ``schema_class`` (as sent, for the service to
     load again); an empty body counts as ``{}``."""
-    raw = request.get_data(cache=True)
+    raw = read_body()
     if not raw.strip():
         document = {}
     else:
         try:
             document = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
+        # RecursionError: nesting deep enough (``[[[[...``) to exhaust the
+        # parser's stack is malformed for us, not a server error.
+        except (ValueError, UnicodeDecodeError, RecursionError):
             raise GatewayError(400, "MALFORMED_JSON", "请求内容不是有效的 JSON")
     if not isinstance(document, dict):
         raise GatewayError(400, "MALFORMED_JSON", "请求内容须为 JSON 对象")
     validate(schema_class, document)
     return document
+
+
+def read_body():
+    raw = request.get_data(cache=True)
+    limit = request.max_content_length
+    # A chunked body (no Content-Length) is cut off at the limit by werkzeug
+    # without an error; if the server still has more of it, it was too large.
+    if (limit is not None and request.content_length is None and len(raw) >= limit
+            and request.environ["wsgi.input"].read(1)):
+        raise RequestEntityTooLarge()
+    return raw
 
 
 def query_params(schema_class):

@@ -8,14 +8,18 @@ followed across processes with a grep.
 import contextvars
 import logging
 import sys
+import time
 
 from nameko.extensions import DependencyProvider
+from nameko.timer import Timer
 from pythonjsonlogger.json import JsonFormatter
 
 from shared.config import setting
 
 REQUEST_ID_KEY = "request_id"
 request_id_var = contextvars.ContextVar(REQUEST_ID_KEY, default=None)
+_worker_started = contextvars.ContextVar("worker_started", default=None)
+worker_log = logging.getLogger("worker")
 
 
 class RequestIdFilter(logging.Filter):
@@ -42,10 +46,25 @@ def configure(process_name):
 
 
 class RequestLogContext(DependencyProvider):
-    """Binds the caller's request id to this worker's log lines."""
+    """Binds the caller's request id to this worker's log lines, and logs one
+    line per handled call, so every request shows up in the service's log."""
 
     def worker_setup(self, worker_ctx):
         request_id_var.set(worker_ctx.data.get(REQUEST_ID_KEY))
+        _worker_started.set(time.perf_counter())
+
+    def worker_result(self, worker_ctx, result=None, exc_info=None):
+        # Runs after the reply was sent, so it does not delay the caller.
+        # Timer ticks are left out: they would only be noise.
+        if isinstance(worker_ctx.entrypoint, Timer):
+            return
+        started = _worker_started.get() or time.perf_counter()
+        outcome = "ok" if exc_info is None else getattr(
+            exc_info[1], "code", type(exc_info[1]).__name__)
+        worker_log.info("%s.%s %s", worker_ctx.service_name,
+                        worker_ctx.entrypoint.method_name, outcome,
+                        extra={"outcome": outcome,
+                               "ms": round((time.perf_counter() - started) * 1000, 1)})
 
     def worker_teardown(self, worker_ctx):
         request_id_var.set(None)

@@ -26,3 +26,91 @@ def api(system):
             return super().request(method, system.url + url, *args, **kwargs)
     with Api() as session:
         yield session
+
+
+# ---- helpers for the e2e tests (added; the fixtures above are unchanged) ----
+
+import uuid  # noqa: E402
+
+from tests.conftest import unique_phone  # noqa: E402
+
+STAFF_PASSWORD = "Staff2026ok"
+# What identity keeps: e2e runs use MONGO_DB_PREFIX "e2e_" (the `system` fixture).
+IDENTITY_COLLECTIONS = ("workers", "applications", "sessions", "counters")
+
+
+@pytest.fixture(scope="session")
+def identity_db(system, mongo_uri):
+    """identity's own database, read directly to prove what was (not) written."""
+    from shared.mongo import connect
+    client = connect(mongo_uri)
+    yield client["e2e_identity"]
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def staff_account(system, mongo_uri):
+    """A union staff account made the way operators make one (scripts/staff.py)."""
+    from scripts.staff import ensure_staff
+    phone = unique_phone()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MONGO_URI", mongo_uri)
+        patch.setenv("MONGO_DB_PREFIX", "e2e_")
+        worker, created = ensure_staff(phone, STAFF_PASSWORD, "沈建芳")
+    assert created
+    return {"id": worker["_id"], "phone": phone, "password": STAFF_PASSWORD}
+
+
+def bearer(tokens):
+    return {"Authorization": "Bearer " + tokens["access_token"]}
+
+
+@pytest.fixture
+def log_in(api):
+    """log_in(phone, password) -> the token pair (asserts the login worked)."""
+    def log_in(phone, password):
+        response = api.post("/api/v1/auth/login", json={"phone": phone, "password": password})
+        assert response.status_code == 200, response.text
+        return response.json()
+    return log_in
+
+
+@pytest.fixture
+def staff(staff_account, log_in):
+    """Headers of a freshly logged-in staff session (its own, so a test may end it)."""
+    return bearer(log_in(staff_account["phone"], staff_account["password"]))
+
+
+@pytest.fixture
+def new_worker(api, make_registration, log_in):
+    """Factory: register over HTTP and log in. Returns a namespace with the
+    registration ``body``, ``profile``, ``tokens`` and ``headers``."""
+    class Worker:
+        pass
+
+    def make(**overrides):
+        worker = Worker()
+        worker.body = make_registration(**overrides)
+        response = api.post("/api/v1/auth/register", json=worker.body)
+        assert response.status_code == 201, response.text
+        worker.profile = response.json()
+        worker.id = worker.profile["id"]
+        worker.tokens = log_in(worker.body["phone"], worker.body["password"])
+        worker.headers = bearer(worker.tokens)
+        return worker
+    return make
+
+
+def assert_error(response, status, code):
+    """The one error body: {"error": CODE, "message": text} with the status."""
+    assert response.status_code == status, response.text
+    assert response.headers["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert body["error"] == code, body
+    assert isinstance(body["message"], str) and body["message"].strip()
+    assert set(body) <= {"error", "message", "details"}
+    return body
+
+
+def request_id():
+    return "e2e-" + uuid.uuid4().hex
