@@ -10,12 +10,17 @@ import logging
 import queue
 import threading
 
+from nameko.exceptions import BadRequest, RemoteError, UnknownService
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from gateway.errors import service_unavailable
 from shared.errors import DomainError
 
 log = logging.getLogger(__name__)
+
+# The service answered (or the broker said it has no such service): the
+# proxy's connection and reply queue are fine, so it goes back to the pool.
+ANSWERED = (DomainError, RemoteError, BadRequest, UnknownService)
 
 
 class PooledProxy:
@@ -39,9 +44,10 @@ class PooledProxy:
 
 
 class RpcPool:
-    def __init__(self, amqp_uri, size, timeout):
+    def __init__(self, amqp_uri, size, timeout, connect=PooledProxy):
         self.config = {"AMQP_URI": amqp_uri, "serializer": "json"}
         self.timeout = timeout
+        self.connect = connect
         self.idle = queue.LifoQueue()
         self.slots = threading.BoundedSemaphore(size)
 
@@ -57,9 +63,11 @@ class RpcPool:
         proxy = self._borrow()
         try:
             result = proxy.call(service, method, context, kwargs)
-        except DomainError:
+        except ANSWERED as exc:
             self.idle.put(proxy)
-            raise
+            if isinstance(exc, UnknownService):
+                raise service_unavailable() from exc
+            raise  # a domain error is the answer; anything else is a bug: 500
         except Exception as exc:
             proxy.close()
             log.warning("RPC %s.%s failed: %r", service, method, exc)
@@ -73,7 +81,7 @@ class RpcPool:
         except queue.Empty:
             pass
         try:
-            return PooledProxy(self.config, self.timeout)
+            return self.connect(self.config, self.timeout)
         except Exception as exc:
             log.warning("cannot reach the broker: %r", exc)
             raise service_unavailable() from exc
