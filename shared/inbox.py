@@ -8,12 +8,17 @@ handler that:
 2. skips an event this handler already applied (its id is recorded in
    ``processed_events`` under a unique ``_id``);
 3. runs the handler and records the id in one transaction, so a consumer killed
-   mid-handler leaves nothing behind and the redelivered message is applied once;
+   mid-handler leaves nothing behind and the redelivered message is applied once
+   (after the server aborts the dead consumer's transaction, see 5.);
 4. retries a failing handler a few times, then stores the event in
    ``dead_letters`` (inspect it there, replay it with ``replay_dead_letters``);
-5. if even that write fails the exception propagates and nameko requeues the
-   message (``requeue_on_error``): an event is never silently dropped.
+5. if even that write fails, or the failure is a transient transaction error
+   (a conflict that clears by itself), the exception propagates and nameko
+   requeues the message (``requeue_on_error``): an event is never silently
+   dropped.
 """
+import hashlib
+import json
 import logging
 import time
 from datetime import datetime, timezone
@@ -22,7 +27,7 @@ from marshmallow import ValidationError
 from nameko.events import event_handler
 from nameko.extensions import DependencyProvider
 from nameko.rpc import rpc
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from shared.events import UnknownEvent, read_event
 from shared.mongo import MongoStore
@@ -34,6 +39,18 @@ RETRY_DELAYS_SECONDS = (0.2, 1.0, 3.0)
 
 def utcnow():
     return datetime.now(timezone.utc)
+
+
+def is_transient(error):
+    return (isinstance(error, PyMongoError)
+            and error.has_error_label("TransientTransactionError"))
+
+
+def content_key(payload):
+    """A message without an id is keyed by its content: two different ones are
+    both kept, and replaying one does not add a copy."""
+    text = json.dumps(payload, sort_keys=True, default=str)
+    return "no-id-" + hashlib.sha1(text.encode()).hexdigest()
 
 
 class Inbox:
@@ -66,6 +83,11 @@ class Inbox:
                             handler_name, envelope["id"], attempt, exc_info=True)
                 if delay is not None:
                     time.sleep(delay)
+        if is_transient(error):
+            # Not the handler's fault, e.g. a write conflict with the open
+            # transaction of a consumer killed mid-handler, which the server
+            # aborts only when its lifetime (60 s) ends: requeue, retry later.
+            raise error
         self.dead_letter(handler_name, payload, repr(error), attempt)
 
     def _apply_once(self, key, envelope, apply):
@@ -85,7 +107,7 @@ class Inbox:
         event_id = payload.get("id") if isinstance(payload, dict) else None
         log.error("dead-lettered event %s for %s: %s", event_id, handler_name, error)
         self.dead_letters.update_one(
-            {"_id": "{}:{}".format(handler_name, event_id)},
+            {"_id": "{}:{}".format(handler_name, event_id or content_key(payload))},
             {"$set": {"handler": handler_name, "payload": payload, "error": error,
                       "attempts": attempts, "dead_lettered_at": utcnow()}},
             upsert=True)

@@ -67,6 +67,12 @@ class Outbox:
             claimed.append(entry["envelope"])
         return claimed
 
+    def release(self, event_ids):
+        """Give up the claim on entries a failed publish left unsent, so the
+        next tick retries them instead of waiting out CLAIM_LEASE."""
+        self.collection.update_many({"_id": {"$in": list(event_ids)}, "sent_at": None},
+                                    {"$set": {"claimed_until": None}})
+
     def mark_sent(self, event_id):
         self.collection.update_one({"_id": event_id},
                                    {"$set": {"sent_at": utcnow()}})
@@ -82,14 +88,21 @@ class Relay:
 
     def publish(self, envelopes):
         """Publish just-committed events; a failure leaves them to the timer."""
-        for envelope in envelopes:
+        for index, envelope in enumerate(envelopes):
             try:
                 self.dispatch(envelope["type"], envelope)
             except Exception:  # broker down or refused: the timer retries
                 log.warning("event %s (%s) left in the outbox for retry",
                             envelope["id"], envelope["type"], exc_info=True)
+                self._release(envelopes[index:])
                 return
             self.outbox.mark_sent(envelope["id"])
+
+    def _release(self, envelopes):
+        try:
+            self.outbox.release(e["id"] for e in envelopes)
+        except Exception:  # the claim lease runs out on its own
+            log.warning("could not release outbox claims", exc_info=True)
 
     def republish_stale(self):
         self.publish(self.outbox.claim_stale())

@@ -4,12 +4,16 @@ from nameko.rpc import rpc
 
 from shared.caller import CallerProvider
 from shared.logs import RequestLogContext
+from shared.topology import Topology
 
 
 class ServiceBase:
     """Mixin; the service must also declare ``store = MongoStore(...)``."""
     log_context = RequestLogContext()
     caller = CallerProvider()
+    # Every service declares every subscription queue at start-up, so no event
+    # is dropped for want of a queue (shared/topology.py).
+    topology = Topology()
 
     @rpc
     def ping(self):

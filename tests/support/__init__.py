@@ -1,0 +1,1 @@
+"""Test-only services and helpers (not part of any deployed service)."""
