@@ -11,18 +11,12 @@ BENCH_AMQP_URI points the run at a broker this machine cannot administer
 import contextlib
 import os
 import secrets
-import shutil
-import subprocess
-import sys
-import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts import embedded_mongo
+from scripts import embedded_mongo, rabbit_vhost
 from scripts.system import System
-
-BROKER = "amqp://guest:guest@127.0.0.1:5672/"
 
 
 @dataclass(frozen=True)
@@ -33,42 +27,17 @@ class Target:
     system: object = None   # scripts.system.System when this run started it
 
 
-def rabbitmqctl(*args):
-    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True,
-                   timeout=60)
-
-
 @contextlib.contextmanager
 def broker_vhost():
     """A fresh vhost for this run, deleted afterwards."""
     if os.environ.get("BENCH_AMQP_URI"):
         yield os.environ["BENCH_AMQP_URI"]
         return
-    if not shutil.which("rabbitmqctl"):
+    if not rabbit_vhost.available():
         raise SystemExit("rabbitmqctl not found: run `make bench` (it starts RabbitMQ) "
                          "or set BENCH_AMQP_URI")
-    vhost = "hongyi-bench-" + uuid.uuid4().hex[:8]
-    rabbitmqctl("add_vhost", vhost)
-    try:
-        rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
-        yield BROKER + vhost
-    finally:
-        delete_vhost(vhost)
-
-
-def delete_vhost(vhost, attempts=10):
-    """Best effort, retried: other runs on this machine may be restarting
-    the broker (the slow tests do), and a leftover vhost must not cost this
-    run its results."""
-    for attempt in range(attempts):
-        try:
-            rabbitmqctl("delete_vhost", vhost)
-            return
-        except (subprocess.SubprocessError, OSError) as exc:
-            error = exc
-            time.sleep(3)
-    print("warning: could not delete vhost {} ({}); remove it with "
-          "`rabbitmqctl delete_vhost {}`".format(vhost, error, vhost), file=sys.stderr)
+    with rabbit_vhost.temporary_vhost("hongyi-bench") as uri:
+        yield uri
 
 
 @contextlib.contextmanager
@@ -77,13 +46,8 @@ def database():
     if os.environ.get("MONGO_URI"):
         yield os.environ["MONGO_URI"]
         return
-    port = embedded_mongo.free_port()
-    process = embedded_mongo.start(":memory:", port)
-    try:
-        yield embedded_mongo.uri_for(port)
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with embedded_mongo.temporary_server() as uri:
+        yield uri
 
 
 def system_env(amqp_uri, mongo_uri, **extra):

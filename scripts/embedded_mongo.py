@@ -1,6 +1,7 @@
 """Start the embedded MongoDB-compatible server (SecantusDB) when no MONGO_URI
 is given. Used by `make run` (data kept under var/mongo) and by the tests (in
 memory, thrown away)."""
+import contextlib
 import socket
 import subprocess
 import sys
@@ -61,3 +62,15 @@ def wait_until_ready(process, port):
             time.sleep(0.2)
     process.kill()
     raise RuntimeError("the embedded MongoDB server did not start on port {}".format(port))
+
+
+@contextlib.contextmanager
+def temporary_server():
+    """An in-memory server on a free port for one test run or benchmark."""
+    port = free_port()
+    process = start(":memory:", port)
+    try:
+        yield uri_for(port)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

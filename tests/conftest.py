@@ -15,39 +15,44 @@ eventlet.monkey_patch()
 
 import itertools  # noqa: E402
 import random  # noqa: E402
-import shutil  # noqa: E402
-import subprocess  # noqa: E402
 import uuid  # noqa: E402
 
 import pytest  # noqa: E402
 
-from scripts import embedded_mongo  # noqa: E402
+from scripts import embedded_mongo, rabbit_vhost  # noqa: E402
 from shared.mongo import connect  # noqa: E402
 
-BROKER = "amqp://guest:guest@127.0.0.1:5672/"
 TEST_JWT_SECRET = "test-secret-" + "x" * 32
 
 
-def rabbitmqctl(*args):
-    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True,
-                   timeout=60)
+@pytest.fixture(scope="session")
+def make_vhost():
+    """make_vhost() -> the URI of a fresh vhost on the real broker, removed at
+    the end of the run. Each tier that runs services gets its own, so one
+    tier's long-lived processes never answer another tier's RPCs.
+    TEST_AMQP_URI points the suite at a broker this machine cannot administer
+    (every tier then shares it)."""
+    if os.environ.get("TEST_AMQP_URI"):
+        yield lambda: os.environ["TEST_AMQP_URI"]
+        return
+    if not rabbit_vhost.available():
+        pytest.exit("rabbitmqctl not found: run `make test` (it starts RabbitMQ) "
+                    "or set TEST_AMQP_URI", returncode=2)
+    made = []
+
+    def make():
+        vhost, uri = rabbit_vhost.create("hongyi-test")
+        made.append(vhost)
+        return uri
+    yield make
+    for vhost in made:
+        rabbit_vhost.delete(vhost)
 
 
 @pytest.fixture(scope="session")
-def amqp_uri():
-    """A fresh vhost on the real broker for this test run, removed after.
-    TEST_AMQP_URI points the suite at a broker this machine cannot administer."""
-    if os.environ.get("TEST_AMQP_URI"):
-        yield os.environ["TEST_AMQP_URI"]
-        return
-    if not shutil.which("rabbitmqctl"):
-        pytest.exit("rabbitmqctl not found: run `make test` (it starts RabbitMQ) "
-                    "or set TEST_AMQP_URI", returncode=2)
-    vhost = "hongyi-test-" + uuid.uuid4().hex[:8]
-    rabbitmqctl("add_vhost", vhost)
-    rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
-    yield BROKER + vhost
-    rabbitmqctl("delete_vhost", vhost)
+def amqp_uri(make_vhost):
+    """The vhost of the in-process (integration) tier."""
+    return make_vhost()
 
 
 @pytest.fixture
@@ -62,11 +67,8 @@ def mongo_uri():
     if os.environ.get("MONGO_URI"):
         yield os.environ["MONGO_URI"]
         return
-    port = embedded_mongo.free_port()
-    process = embedded_mongo.start(":memory:", port)
-    yield embedded_mongo.uri_for(port)
-    process.terminate()
-    process.wait(timeout=30)
+    with embedded_mongo.temporary_server() as uri:
+        yield uri
 
 
 @pytest.fixture

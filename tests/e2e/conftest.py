@@ -8,8 +8,14 @@ from tests.conftest import TEST_JWT_SECRET
 
 
 @pytest.fixture(scope="session")
-def system(amqp_uri, mongo_uri, tmp_path_factory):
-    env = {"AMQP_URI": amqp_uri, "MONGO_URI": mongo_uri, "MONGO_DB_PREFIX": "e2e_",
+def e2e_amqp_uri(make_vhost):
+    """The end-to-end tier's own vhost: its processes live all session."""
+    return make_vhost()
+
+
+@pytest.fixture(scope="session")
+def system(e2e_amqp_uri, mongo_uri, tmp_path_factory):
+    env = {"AMQP_URI": e2e_amqp_uri, "MONGO_URI": mongo_uri, "MONGO_DB_PREFIX": "e2e_",
            "JWT_SECRET": TEST_JWT_SECRET, "LOGIN_MAX_FAILURES": "3",
            "LOGIN_LOCK_SECONDS": "60", "RPC_TIMEOUT_SECONDS": "5"}
     logs = tmp_path_factory.mktemp("system-logs")

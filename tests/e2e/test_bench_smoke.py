@@ -7,9 +7,9 @@ from bench.environment import Target
 from bench.measure import LoadSettings
 
 
-def test_yardstick_measures_both_paths_without_errors(system, amqp_uri):
+def test_yardstick_measures_both_paths_without_errors(system, e2e_amqp_uri):
     settings = LoadSettings(duration=0.3, warmup=0.1, max_calls=2_000, repeats=1)
-    target = Target(amqp_uri=amqp_uri, url=system.url)
+    target = Target(amqp_uri=e2e_amqp_uri, url=system.url)
 
     result = yardstick.measure(target, settings, concurrencies=(1, 4))
 

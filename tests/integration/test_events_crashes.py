@@ -11,7 +11,7 @@ import kombu.pools
 import pytest
 
 from shared.topology import queue_name
-from tests.conftest import rabbitmqctl
+from scripts.rabbit_vhost import rabbitmqctl
 from tests.support import broker
 from tests.support.broker import wait_for
 from tests.support.fixtures import (  # noqa: F401  (fixtures)
