@@ -30,7 +30,7 @@ from nameko.rpc import rpc
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from shared.events import UnknownEvent, read_event
-from shared.mongo import MongoStore
+from shared.mongo import store_of
 
 log = logging.getLogger(__name__)
 
@@ -124,17 +124,11 @@ class Inbox:
 
 
 class InboxProvider(DependencyProvider):
-    def _store_provider(self):
-        for extension in self.container.dependencies:
-            if isinstance(extension, MongoStore):
-                return extension
-        raise RuntimeError("an event consumer needs a MongoStore on the service")
-
     def start(self):
-        Inbox.prepare(self._store_provider().db)
+        Inbox.prepare(store_of(self.container, "an event consumer").db)
 
     def get_dependency(self, worker_ctx):
-        store = self._store_provider()
+        store = store_of(self.container, "an event consumer")
         return Inbox(store.client, store.db)
 
 

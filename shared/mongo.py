@@ -43,3 +43,13 @@ class MongoStore(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return self.store_class(self.db)
+
+
+def store_of(container, needed_by):
+    """The service's MongoStore provider: the outbox relay and the inbox keep
+    their collections in the service's own database, beside its data, so they
+    can share its transactions."""
+    for extension in container.dependencies:
+        if isinstance(extension, MongoStore):
+            return extension
+    raise RuntimeError("{} needs a MongoStore on the service".format(needed_by))

@@ -14,7 +14,7 @@ from nameko.events import EventDispatcher
 from nameko.timer import timer
 from pymongo import ASCENDING, ReturnDocument
 
-from shared.mongo import MongoStore
+from shared.mongo import store_of
 
 log = logging.getLogger(__name__)
 
@@ -112,15 +112,9 @@ class OutboxRelay(EventDispatcher):
     """Publishes to ``<service>.events`` (with publisher confirms) and records
     what was sent in the outbox of the service's MongoStore."""
 
-    def _store_provider(self):
-        for extension in self.container.dependencies:
-            if isinstance(extension, MongoStore):
-                return extension
-        raise RuntimeError("OutboxRelay needs a MongoStore on the service")
-
     def get_dependency(self, worker_ctx):
         dispatch = super().get_dependency(worker_ctx)
-        return Relay(dispatch, Outbox(self._store_provider().db))
+        return Relay(dispatch, Outbox(store_of(self.container, "OutboxRelay").db))
 
 
 class EventSource:
