@@ -10,6 +10,7 @@ import argparse
 import sys
 
 from marshmallow import ValidationError
+from pymongo.errors import ServerSelectionTimeoutError
 
 from services.identity import passwords
 from services.identity.schemas import RegisterRequest
@@ -47,6 +48,9 @@ def main(argv=None):
         worker, created = ensure_staff(args.phone, args.password, args.name)
     except ValidationError as err:
         sys.exit("refused: {}".format(err.normalized_messages()))
+    except ServerSelectionTimeoutError:
+        sys.exit("no database at MONGO_URI={}: start `make run` first (it runs the "
+                 "embedded server) or point MONGO_URI at MongoDB".format(setting("MONGO_URI")))
     print("{} {} ({})".format("created staff account" if created else "staff role added to",
                                            worker["phone_masked"], worker["_id"]))
 
