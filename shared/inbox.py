@@ -53,6 +53,12 @@ def content_key(payload):
     return "no-id-" + hashlib.sha1(text.encode()).hexdigest()
 
 
+def message_key(handler_name, event_id):
+    """One event as one handler sees it: the unique key of processed_events
+    and dead_letters (two handlers of the same event each apply it once)."""
+    return "{}:{}".format(handler_name, event_id)
+
+
 class Inbox:
     def __init__(self, client, db):
         self.client = client
@@ -69,9 +75,9 @@ class Inbox:
         except (ValidationError, UnknownEvent, TypeError) as exc:
             self.dead_letter(handler_name, payload, "invalid event: {!r}".format(exc), 0)
             return
-        key = "{}:{}".format(handler_name, envelope["id"])
-        if self.processed.find_one({"_id": key}, {"_id": 1}):
+        if self.was_processed(handler_name, envelope["id"]):
             return
+        key = message_key(handler_name, envelope["id"])
         error = None
         for attempt, delay in enumerate(RETRY_DELAYS_SECONDS + (None,), 1):
             try:
@@ -107,7 +113,7 @@ class Inbox:
         event_id = payload.get("id") if isinstance(payload, dict) else None
         log.error("dead-lettered event %s for %s: %s", event_id, handler_name, error)
         self.dead_letters.update_one(
-            {"_id": "{}:{}".format(handler_name, event_id or content_key(payload))},
+            {"_id": message_key(handler_name, event_id or content_key(payload))},
             {"$set": {"handler": handler_name, "payload": payload, "error": error,
                       "attempts": attempts, "dead_lettered_at": utcnow()}},
             upsert=True)
@@ -116,8 +122,8 @@ class Inbox:
         return list(self.dead_letters.find({}, limit=limit).sort("dead_lettered_at", 1))
 
     def was_processed(self, handler_name, event_id):
-        key = "{}:{}".format(handler_name, event_id)
-        return self.processed.find_one({"_id": key}, {"_id": 1}) is not None
+        return self.processed.find_one(
+            {"_id": message_key(handler_name, event_id)}, {"_id": 1}) is not None
 
     def forget_dead_letter(self, dead_letter_id):
         self.dead_letters.delete_one({"_id": dead_letter_id})
