@@ -40,16 +40,6 @@ def broker_vhost():
         yield uri
 
 
-@contextlib.contextmanager
-def database():
-    """MONGO_URI if given, else an in-memory embedded server for this run."""
-    if os.environ.get("MONGO_URI"):
-        yield os.environ["MONGO_URI"]
-        return
-    with embedded_mongo.temporary_server() as uri:
-        yield uri
-
-
 def system_env(amqp_uri, mongo_uri, **extra):
     env = {"AMQP_URI": amqp_uri, "MONGO_URI": mongo_uri,
            "MONGO_DB_PREFIX": "bench{}_".format(uuid.uuid4().hex[:6]),
@@ -64,7 +54,7 @@ def bench_environment(processes=None, log_dir=None, **settings):
     """Broker vhost + database + system; yields a Target. `processes`
     ({service: count}) scales services; `settings` are extra environment
     settings for every process (e.g. GATEWAY_WORKERS="4")."""
-    with broker_vhost() as amqp_uri, database() as mongo_uri:
+    with broker_vhost() as amqp_uri, embedded_mongo.given_or_temporary() as mongo_uri:
         env = system_env(amqp_uri, mongo_uri, **settings)
         port = embedded_mongo.free_port()
         log_dir = Path(log_dir) if log_dir else None

@@ -2,6 +2,7 @@
 is given. Used by `make run` (data kept under var/mongo) and by the tests (in
 memory, thrown away)."""
 import contextlib
+import os
 import socket
 import subprocess
 import sys
@@ -65,8 +66,12 @@ def wait_until_ready(process, port):
 
 
 @contextlib.contextmanager
-def temporary_server():
-    """An in-memory server on a free port for one test run or benchmark."""
+def given_or_temporary():
+    """MONGO_URI if given (a real MongoDB), else an in-memory embedded server
+    on a free port for one test run or benchmark, stopped afterwards."""
+    if os.environ.get("MONGO_URI"):
+        yield os.environ["MONGO_URI"]
+        return
     port = free_port()
     process = start(":memory:", port)
     try:

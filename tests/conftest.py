@@ -64,10 +64,7 @@ def rabbit_config(amqp_uri):
 @pytest.fixture(scope="session")
 def mongo_uri():
     """MONGO_URI if given (a real MongoDB), else an in-memory embedded server."""
-    if os.environ.get("MONGO_URI"):
-        yield os.environ["MONGO_URI"]
-        return
-    with embedded_mongo.temporary_server() as uri:
+    with embedded_mongo.given_or_temporary() as uri:
         yield uri
 
 
