@@ -39,3 +39,6 @@ if ! wait_for_it; then
   echo "RabbitMQ did not start within 60 s; see /var/log/rabbitmq/." >&2
   exit 1
 fi
+# The port opens before every plugin is up; the tests' rabbitmqctl calls need the
+# node fully booted.
+timeout 60 rabbitmqctl -q await_startup >/dev/null 2>&1 || true
