@@ -4,7 +4,12 @@ import requests
 
 from scripts import embedded_mongo
 from scripts.system import System
+from shared.topology import queue_name
 from tests.conftest import TEST_JWT_SECRET
+from tests.support.broker import queue_exists, wait_for
+from tests.support.fixtures import Audit
+from tests.support.subscriber import NAME as SUBSCRIBER_NAME
+from tests.support.subscriber import SUBSCRIPTIONS
 
 
 @pytest.fixture(scope="session")
@@ -13,14 +18,33 @@ def e2e_amqp_uri(make_vhost):
     return make_vhost()
 
 
+# A subscriber to identity's events runs beside the system, as another
+# department's consumer would (tests/support/subscriber.py).
+SUBSCRIBER = "tests.support.subscriber"
+
+
 @pytest.fixture(scope="session")
 def system(e2e_amqp_uri, mongo_uri, tmp_path_factory):
     env = {"AMQP_URI": e2e_amqp_uri, "MONGO_URI": mongo_uri, "MONGO_DB_PREFIX": "e2e_",
            "JWT_SECRET": TEST_JWT_SECRET, "LOGIN_MAX_FAILURES": "3",
            "LOGIN_LOCK_SECONDS": "60", "RPC_TIMEOUT_SECONDS": "5"}
     logs = tmp_path_factory.mktemp("system-logs")
-    with System(env, embedded_mongo.free_port(), log_dir=logs) as running:
+    with System(env, embedded_mongo.free_port(), processes={SUBSCRIBER: 1},
+                log_dir=logs) as running:
+        # Its queues must exist before the first event is published.
+        for subscription in SUBSCRIPTIONS:
+            wait_for(lambda: queue_exists(e2e_amqp_uri, queue_name(*subscription)),
+                     timeout=30, what="the subscriber's queues")
         yield running
+
+
+@pytest.fixture(scope="session")
+def audit(system, mongo_uri):
+    """What the subscriber applied, read from its own database."""
+    from shared.mongo import connect
+    client = connect(mongo_uri)
+    yield Audit(client["e2e_" + SUBSCRIBER_NAME])
+    client.close()
 
 
 @pytest.fixture

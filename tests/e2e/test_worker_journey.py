@@ -8,6 +8,7 @@ import time
 import jwt
 
 from tests.e2e.conftest import assert_error, bearer, request_id
+from tests.support.broker import wait_for
 
 MASKED_PHONE = re.compile(r"^1\d{2}\*{4}\d{4}$")
 MEMBER_NUMBER = re.compile(r"^HY\d{4}\d{6}$")
@@ -39,7 +40,7 @@ def pending_application(api, staff, application_id):
         page += 1
 
 
-def test_register_profile_apply_and_get_approved(api, new_worker, staff):
+def test_register_profile_apply_and_get_approved(api, new_worker, staff, audit):
     worker = new_worker(name="赵凯锋", platform="饿了么")
     phone = worker.body["phone"]
     assert worker.profile["phone"] == phone
@@ -92,6 +93,24 @@ def test_register_profile_apply_and_get_approved(api, new_worker, staff):
     assert_error(again, 409, "APPLICATION_ALREADY_DECIDED")
     assert_error(api.post("/api/v1/membership/applications", json={}, headers=worker.headers),
                  409, "ALREADY_MEMBER")
+    assert_each_event_applied_once(audit, worker.id)
+
+
+JOURNEY_EVENTS = ("worker_registered", "profile_updated", "membership_approved")
+
+
+def assert_each_event_applied_once(audit, worker_id):
+    """The subscriber got every event of the journey, and applied each once."""
+    wait_for(lambda: all(audit.count(event, worker_id) for event in JOURNEY_EVENTS),
+             timeout=30, what="the journey's events at the subscriber")
+    # The relay's timer re-publishes what it thinks is unsent; give a repeat
+    # time to arrive before counting.
+    time.sleep(3)
+    for event in JOURNEY_EVENTS:
+        assert audit.count(event, worker_id) == 1, event
+    applied = list(audit.db.applied.find({"worker_id": worker_id}))
+    assert sorted(a["type"] for a in applied) == sorted(JOURNEY_EVENTS)
+    assert len({a["event_id"] for a in applied}) == len(JOURNEY_EVENTS)
 
 
 def test_rejected_with_reason_then_apply_again(api, new_worker, staff):
