@@ -27,10 +27,11 @@ from marshmallow import ValidationError
 from nameko.events import event_handler
 from nameko.extensions import DependencyProvider
 from nameko.rpc import rpc
-from pymongo.errors import DuplicateKeyError, PyMongoError
+from pymongo.errors import DuplicateKeyError
 
 from shared.events import UnknownEvent, read_event
 from shared.mongo import store_of
+from shared.store import is_transient
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +40,6 @@ RETRY_DELAYS_SECONDS = (0.2, 1.0, 3.0)
 
 def utcnow():
     return datetime.now(timezone.utc)
-
-
-def is_transient(error):
-    return (isinstance(error, PyMongoError)
-            and error.has_error_label("TransientTransactionError"))
 
 
 def content_key(payload):

@@ -1,7 +1,22 @@
 """The base of every service's store: its database, outbox and transactions."""
-from contextlib import contextmanager
+import random
+import time
+
+from pymongo.errors import PyMongoError
 
 from shared.outbox import Outbox
+
+# Two transactions touching the same document conflict and one is aborted
+# with TransientTransactionError; running it again is the documented remedy.
+# A few quick retries settle ordinary races (the loser then sees the winner's
+# write, e.g. a duplicate key) without holding a request for long.
+TRANSACTION_ATTEMPTS = 6
+BACKOFF_SECONDS = 0.01
+
+
+def is_transient(error):
+    return (isinstance(error, PyMongoError)
+            and error.has_error_label("TransientTransactionError"))
 
 
 class BaseStore:
@@ -23,11 +38,18 @@ class BaseStore:
         self.db.command("ping")
         return True
 
-    @contextmanager
-    def transaction(self):
-        with self.db.client.start_session() as session:
-            with session.start_transaction():
-                yield session
+    def in_transaction(self, work):
+        """``work(session)`` in one transaction, run again if it conflicted
+        with a concurrent one; returns what ``work`` returns."""
+        for attempt in range(1, TRANSACTION_ATTEMPTS + 1):
+            try:
+                with self.db.client.start_session() as session:
+                    with session.start_transaction():
+                        return work(session)
+            except PyMongoError as error:
+                if not is_transient(error) or attempt == TRANSACTION_ATTEMPTS:
+                    raise
+                time.sleep(random.uniform(0, BACKOFF_SECONDS * 2 ** attempt))
 
     def record_events(self, envelopes, session):
         for envelope in envelopes:

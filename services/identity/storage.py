@@ -58,10 +58,11 @@ class IdentityStore(BaseStore):
                       locked_until=None, registered_at=now, updated_at=now)
         event = new_event(SOURCE, "worker_registered", dict(
             worker_facts(worker), roles=worker["roles"], registered_at=now))
+        def write(session):
+            self.db.workers.insert_one(worker, session=session)
+            self.record_events([event], session)
         try:
-            with self.transaction() as session:
-                self.db.workers.insert_one(worker, session=session)
-                self.record_events([event], session)
+            self.in_transaction(write)
         except DuplicateKeyError:
             raise exceptions.phone_taken()
         return worker, [event]
@@ -104,12 +105,12 @@ class IdentityStore(BaseStore):
         updated = dict(worker, **changes)
         event = new_event(SOURCE, "profile_updated", dict(
             worker_facts(updated), changed=changed, updated_at=now))
-        with self.transaction() as session:
-            updated = self.db.workers.find_one_and_update(
+        def write(session):
+            self.record_events([event], session)
+            return self.db.workers.find_one_and_update(
                 {"_id": worker_id}, {"$set": dict(changes, updated_at=now)},
                 return_document=ReturnDocument.AFTER, session=session)
-            self.record_events([event], session)
-        return updated, [event]
+        return self.in_transaction(write), [event]
 
     def set_role(self, worker_id, role, granted):
         operator = "$addToSet" if granted else "$pull"
@@ -178,12 +179,13 @@ class IdentityStore(BaseStore):
             member_number=None, **{f: worker[f] for f in FACT_FIELDS})
         membership = dict(NO_MEMBERSHIP, status="pending",
                           application_id=application["_id"], applied_at=now)
+        def write(session):
+            self.db.applications.insert_one(application, session=session)
+            self.db.workers.update_one(
+                {"_id": worker["_id"]}, {"$set": {"membership": membership}},
+                session=session)
         try:
-            with self.transaction() as session:
-                self.db.applications.insert_one(application, session=session)
-                self.db.workers.update_one(
-                    {"_id": worker["_id"]}, {"$set": {"membership": membership}},
-                    session=session)
+            self.in_transaction(write)
         except DuplicateKeyError:
             raise exceptions.application_pending()
         return application
@@ -201,8 +203,8 @@ class IdentityStore(BaseStore):
         now = utcnow()
         decision = {"status": "approved" if approve else "rejected",
                     "decided_at": now, "decided_by": staff_id, "reason": reason}
-        events = []
-        with self.transaction() as session:
+
+        def write(session):
             if approve:
                 decision["member_number"] = self._next_member_number(now, session)
             application = self.db.applications.find_one_and_update(
@@ -219,6 +221,7 @@ class IdentityStore(BaseStore):
             self.db.workers.update_one({"_id": application["worker_id"]},
                                        {"$set": {"membership": membership}},
                                        session=session)
+            events = []
             if approve:
                 events = self.record_events([new_event(SOURCE, "membership_approved", {
                     "worker_id": application["worker_id"],
@@ -226,7 +229,8 @@ class IdentityStore(BaseStore):
                     "district": application["district"],
                     "occupation": application["occupation"],
                     "approved_at": now, "approved_by": staff_id})], session)
-        return application, events
+            return application, events
+        return self.in_transaction(write)
 
     def _why_not_pending(self, application_id):
         if self.db.applications.count_documents({"_id": application_id}, limit=1):
