@@ -81,31 +81,72 @@ class Outbox:
         return self.collection.count_documents({"sent_at": None})
 
 
+class EmbeddedOutbox:
+    """Events kept in the changed document itself, in ``pending_events``.
+
+    For a hot path where one single-document write must carry both the change
+    and its event without a transaction (a seat taken in a class rush). The
+    relay pulls each event out once published; the timer re-publishes events
+    whose ``time`` is older than STALE_AFTER. Documents with nothing pending
+    have no entry in the ``pending_events.time`` index, so the scan stays small.
+    """
+    FIELD = "pending_events"
+
+    def __init__(self, collection):
+        self.collection = collection
+
+    @classmethod
+    def prepare(cls, collection):
+        collection.create_index(cls.FIELD + ".time")
+        collection.create_index(cls.FIELD + ".id")
+
+    def claim_stale(self, now=None):
+        cutoff = ((now or utcnow()) - STALE_AFTER).isoformat()
+        documents = self.collection.find({self.FIELD + ".time": {"$lt": cutoff}},
+                                         {self.FIELD: 1}, limit=BATCH)
+        return [event for doc in documents for event in doc[self.FIELD]
+                if event["time"] < cutoff]
+
+    def mark_sent(self, event_id):
+        self.collection.update_one({self.FIELD + ".id": event_id},
+                                   {"$pull": {self.FIELD: {"id": event_id}}})
+
+    def release(self, event_ids):
+        """Nothing is claimed here: two relays may both re-publish a stale
+        event, which consumers drop as a repeat."""
+
+
 class Relay:
-    def __init__(self, dispatch, outbox):
+    def __init__(self, dispatch, outbox, embedded=()):
         self.dispatch = dispatch
         self.outbox = outbox
+        self.embedded = tuple(embedded)
 
-    def publish(self, envelopes):
-        """Publish just-committed events; a failure leaves them to the timer."""
+    def publish(self, envelopes, outbox=None):
+        """Publish just-committed events; a failure leaves them to the timer.
+        ``outbox`` is where they were stored (the outbox collection unless an
+        EmbeddedOutbox is named)."""
+        outbox = outbox or self.outbox
         for index, envelope in enumerate(envelopes):
             try:
                 self.dispatch(envelope["type"], envelope)
             except Exception:  # broker down or refused: the timer retries
                 log.warning("event %s (%s) left in the outbox for retry",
                             envelope["id"], envelope["type"], exc_info=True)
-                self._release(envelopes[index:])
+                self._release(outbox, envelopes[index:])
                 return
-            self.outbox.mark_sent(envelope["id"])
+            outbox.mark_sent(envelope["id"])
 
-    def _release(self, envelopes):
+    @staticmethod
+    def _release(outbox, envelopes):
         try:
-            self.outbox.release(e["id"] for e in envelopes)
+            outbox.release(e["id"] for e in envelopes)
         except Exception:  # the claim lease runs out on its own
             log.warning("could not release outbox claims", exc_info=True)
 
     def republish_stale(self):
-        self.publish(self.outbox.claim_stale())
+        for outbox in (self.outbox,) + self.embedded:
+            self.publish(outbox.claim_stale(), outbox)
 
 
 class OutboxRelay(EventDispatcher):
@@ -114,7 +155,10 @@ class OutboxRelay(EventDispatcher):
 
     def get_dependency(self, worker_ctx):
         dispatch = super().get_dependency(worker_ctx)
-        return Relay(dispatch, Outbox(store_of(self.container, "OutboxRelay").db))
+        store = store_of(self.container, "OutboxRelay")
+        embedded = [EmbeddedOutbox(store.db[name])
+                    for name in getattr(store.store_class, "EMBEDDED_OUTBOXES", ())]
+        return Relay(dispatch, Outbox(store.db), embedded)
 
 
 class EventSource:

@@ -4,7 +4,7 @@ import time
 
 from pymongo.errors import PyMongoError
 
-from shared.outbox import Outbox
+from shared.outbox import EmbeddedOutbox, Outbox
 
 # Two transactions touching the same document conflict and one is aborted
 # with TransientTransactionError; running it again is the documented remedy.
@@ -20,6 +20,9 @@ def is_transient(error):
 
 
 class BaseStore:
+    # Collections whose documents carry their own pending events (EmbeddedOutbox).
+    EMBEDDED_OUTBOXES = ()
+
     def __init__(self, db):
         self.db = db
         self.outbox = Outbox(db)
@@ -28,6 +31,8 @@ class BaseStore:
     def prepare(cls, db):
         """Create indexes (idempotent); called once when the container starts."""
         Outbox.prepare(db)
+        for name in cls.EMBEDDED_OUTBOXES:
+            EmbeddedOutbox.prepare(db[name])
         cls.create_indexes(db)
 
     @staticmethod
