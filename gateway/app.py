@@ -73,10 +73,13 @@ def forward(route, path_params):
         kwargs["request"] = json_body(route.body)
     if route.query is not None:
         kwargs["query"] = query_params(route.query)
+    for header, argument in route.headers:
+        kwargs[argument] = request.headers.get(header)
     result = rpc_pool().call(route.service, route.rpc, context, **kwargs)
     if route.response is None:
         return "", 204
-    return jsonify(result), route.status
+    status = route.status_of(result) if route.status_of else route.status
+    return jsonify(result), status
 
 
 def install_request_hooks(app):

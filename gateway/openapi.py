@@ -35,6 +35,9 @@ def operation(route):
           "responses": {}}
     if route.query is not None:
         op["parameters"].append({"in": "query", "schema": route.query})
+    for header, _ in route.headers:
+        op["parameters"].append({"in": "header", "name": header, "required": False,
+                                 "schema": {"type": "string"}})
     if route.body is not None:
         op["requestBody"] = {"required": True, "content": {
             "application/json": {"schema": route.body}}}
@@ -42,6 +45,9 @@ def operation(route):
         op["responses"][str(route.status)] = {"description": "Done"}
     else:
         op["responses"][str(route.status)] = {"description": "OK", "content": {
+            "application/json": {"schema": route.response}}}
+    if route.status_of is not None:  # e.g. 202 waitlisted beside 201 booked
+        op["responses"]["202"] = {"description": "Accepted", "content": {
             "application/json": {"schema": route.response}}}
     for status, text in ERROR_STATUSES.items():
         op["responses"][str(status)] = {"description": text, "content": {

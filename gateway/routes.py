@@ -7,6 +7,7 @@ as ``request``; validated query parameters as ``query``.
 """
 from dataclasses import dataclass
 
+from services.courses import schemas as courses
 from services.identity import schemas as identity
 from marshmallow import Schema, fields
 
@@ -27,6 +28,8 @@ class Route:
     status: int = 200
     public: bool = False     # no token needed
     roles: tuple = ()        # any of these roles; empty: any signed-in caller
+    headers: tuple = ()      # (HTTP header, RPC argument) pairs passed through
+    status_of: object = None  # result -> status, when it depends on the answer
 
 
 class Pong(Schema):
@@ -84,4 +87,34 @@ ROUTES = (
     Route("DELETE", "/api/v1/workers/<worker_id>/roles/<role>", "identity", "revoke_role",
           "Revoke the employer or station_keeper role (staff)", "workers",
           response=identity.WorkerView, roles=(UNION_STAFF,)),
+    Route("GET", "/api/v1/classes", "courses", "list_classes",
+          "盐工学堂: published classes, soonest first, with seats left", "classes",
+          query=courses.ClassListQuery, response=courses.ClassPage),
+    Route("GET", "/api/v1/classes/<class_id>", "courses", "get_class",
+          "One class, with seats left, waitlist length and my booking", "classes",
+          response=courses.ClassView),
+    Route("POST", "/api/v1/classes", "courses", "create_class",
+          "Create a class as a draft (staff)", "classes",
+          body=courses.ClassCreateRequest, response=courses.ClassView, status=201,
+          roles=(UNION_STAFF,)),
+    Route("PATCH", "/api/v1/classes/<class_id>", "courses", "update_class",
+          "Edit a class; added seats are offered to the waitlist (staff)", "classes",
+          body=courses.ClassUpdateRequest, response=courses.ClassView, roles=(UNION_STAFF,)),
+    Route("POST", "/api/v1/classes/<class_id>/publish", "courses", "publish_class",
+          "Publish a draft class so workers can book it (staff)", "classes",
+          response=courses.ClassView, roles=(UNION_STAFF,)),
+    Route("POST", "/api/v1/classes/<class_id>/bookings", "courses", "book_seat",
+          "抢课: book a seat (201), or join the waitlist (202); 409 when neither", "bookings",
+          response=courses.BookingResult, status=201,
+          headers=(("Idempotency-Key", "idempotency_key"),),
+          status_of=lambda result: 202 if result["status"] == "waitlisted" else 201),
+    Route("DELETE", "/api/v1/classes/<class_id>/bookings/me", "courses", "cancel_booking",
+          "Cancel my booking or leave the waitlist; a freed seat goes to the first in line",
+          "bookings", status=204),
+    Route("POST", "/api/v1/classes/<class_id>/bookings/me/confirm", "courses",
+          "confirm_offer", "Confirm a seat offered to me from the waitlist", "bookings",
+          response=courses.BookingResult),
+    Route("GET", "/api/v1/me/bookings", "courses", "list_my_bookings",
+          "My upcoming bookings, offers and waitlist places", "bookings",
+          response=courses.BookingList),
 )

@@ -21,6 +21,10 @@ DEFAULTS = {
     "OUTBOX_RELAY_INTERVAL_SECONDS": "2",
     "LOG_LEVEL": "INFO",
     "MAX_WORKERS": "10",
+    # courses: upcoming bookings one worker may hold; minutes a waitlisted
+    # worker has to confirm a seat offered to them (a class may set its own).
+    "MAX_UPCOMING_BOOKINGS": "3",
+    "OFFER_MINUTES": "30",
     "PORT": "8000",
     "GATEWAY_HOST": "127.0.0.1",
     "GATEWAY_WORKERS": "2",

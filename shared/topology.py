@@ -14,7 +14,10 @@ from kombu import Connection, Exchange, Queue
 from nameko.extensions import DependencyProvider
 
 # (source service, event type, consuming service, handler method)
-SUBSCRIPTIONS = ()
+SUBSCRIPTIONS = (
+    ("identity", "worker_registered", "courses", "handle_worker_registered"),
+    ("identity", "membership_approved", "courses", "handle_membership_approved"),
+)
 
 
 def events_exchange(source):

@@ -3,9 +3,9 @@
 Producers dump with it, consumers load with it. Unknown fields are kept
 (INCLUDE) on load so a producer can add a field without breaking consumers.
 """
-from shared.event_schemas import identity
+from shared.event_schemas import courses, identity
 
 EVENT_SCHEMAS = {}
-for _module in (identity,):
+for _module in (identity, courses):
     for _event_type, _schema in _module.SCHEMAS.items():
         EVENT_SCHEMAS[(_module.SOURCE, _event_type)] = _schema

@@ -1,0 +1,98 @@
+"""The rules of booking a seat, separate from where seats are stored.
+
+``book`` answers one tap on "book": a seat (booked), a place in line
+(waitlisted), or a refusal that says why. It is written for the rush: the
+checks that can refuse are reads, and the only writes are the single
+conditional updates that take a seat or a place.
+"""
+from pymongo.errors import DuplicateKeyError
+
+from services.courses import exceptions
+from shared import errors
+from shared.errors import DomainError
+
+
+def answer(kind, held, store):
+    """What the worker is told about what they hold in a class."""
+    if kind == "seat":
+        return {"class_id": held["class_id"], "status": held["state"], "position": None,
+                "offer_expires_at": held.get("offer_expires_at"), "at": held["since"]}
+    return {"class_id": held["class_id"], "status": "waitlisted",
+            "position": store.position(held), "offer_expires_at": None, "at": held["since"]}
+
+
+def check_bookable(store, settings, cls, worker_id, now):
+    if cls["status"] != "published":
+        raise exceptions.class_not_bookable()
+    if now < cls["booking_opens_at"]:
+        raise exceptions.booking_not_open(cls["booking_opens_at"])
+    if now >= cls["booking_closes_at"] or now >= cls["starts_at"]:
+        raise exceptions.booking_closed()
+    if cls["members_only"] and not store.is_member(worker_id):
+        raise exceptions.members_only()
+    if store.upcoming_seats(worker_id, now) >= settings.max_upcoming_bookings:
+        raise exceptions.booking_limit_reached(settings.max_upcoming_bookings)
+
+
+def replay(store, cls, worker_id, key):
+    """The earlier answer to this Idempotency-Key, or None if it is new."""
+    if not key:
+        return None
+    refusal = store.remembered_refusal(worker_id, key)
+    if refusal is not None:
+        if refusal["class_id"] != cls["_id"]:
+            raise exceptions.idempotency_key_reused()
+        raise getattr(errors, refusal["kind"])(
+            refusal["code"], refusal["message"], refusal["details"])
+    kind, held = store.held_with_key(worker_id, key)
+    if held is None:
+        return None
+    if held["class_id"] != cls["_id"]:
+        raise exceptions.idempotency_key_reused()
+    return answer(kind, held, store), []
+
+
+def already_holding(store, cls, worker_id):
+    kind, held = store.holding(cls["_id"], worker_id)
+    if kind == "seat":
+        return exceptions.already_booked()
+    if kind == "place":
+        return exceptions.already_waitlisted()
+    return None
+
+
+def book(store, settings, cls, worker_id, key, now):
+    """(answer, events to publish from the seat's own outbox)."""
+    earlier = replay(store, cls, worker_id, key)
+    if earlier is not None:
+        return earlier
+    try:
+        holding = already_holding(store, cls, worker_id)
+        if holding:
+            raise holding
+        check_bookable(store, settings, cls, worker_id, now)
+        return take(store, cls, worker_id, key, now)
+    except DomainError as refusal:
+        if key:  # the same key must get the same answer, refusals included
+            store.remember_refusal(worker_id, key, cls["_id"], refusal)
+        raise
+
+
+def take(store, cls, worker_id, key, now):
+    try:
+        seat, event = store.take_seat(cls, worker_id, key, now)
+    except DuplicateKeyError:  # a concurrent tap of the same worker won
+        raise exceptions.already_booked()
+    if seat is not None:
+        return answer("seat", seat, store), [event]
+    try:
+        place = store.take_place(cls, worker_id, key, now)
+    except DuplicateKeyError:
+        raise exceptions.already_waitlisted()
+    if place is None:
+        raise exceptions.class_full()
+    if store.holding(cls["_id"], worker_id)[0] == "seat":
+        # Two taps at once: one took a seat, this one a place. Keep the seat.
+        store.give_back_place(place)
+        raise exceptions.already_booked()
+    return answer("place", place, store), []

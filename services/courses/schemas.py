@@ -1,0 +1,126 @@
+"""courses' request and response schemas (gateway and service load the same)."""
+from marshmallow import (Schema, ValidationError, fields, validate, validates_schema)
+
+CATEGORIES = ("tea_art", "incense", "law", "fitness", "cooking", "skills", "other")
+IDEMPOTENCY_KEY = validate.Regexp(r"^[A-Za-z0-9_-]{8,64}$",
+                                  error="Idempotency-Key 须为8到64位字母、数字、-或_")
+
+
+class Venue(Schema):
+    station_id = fields.String(validate=validate.Length(min=1, max=64))
+    address = fields.String(validate=validate.Length(min=1, max=200))
+
+    @validates_schema
+    def one_of(self, data, **kwargs):
+        if not data:
+            raise ValidationError("须填写驿站编号或地址")
+
+
+class ClassFields(Schema):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
+    description = fields.String(load_default="", validate=validate.Length(max=2000))
+    teacher = fields.String(load_default="", validate=validate.Length(max=30))
+    venue = fields.Nested(Venue, required=True)
+    starts_at = fields.AwareDateTime(required=True)
+    ends_at = fields.AwareDateTime(required=True)
+    seats = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=1000))
+    waitlist_limit = fields.Integer(strict=True, validate=validate.Range(min=0, max=1000),
+                                    metadata={"description": "default: as many as the seats"})
+    booking_opens_at = fields.AwareDateTime(required=True)
+    booking_closes_at = fields.AwareDateTime(metadata={"description": "default: starts_at"})
+    members_only = fields.Boolean(load_default=False)
+    cover_url = fields.Url(schemes={"https", "http"}, validate=validate.Length(max=500))
+    offer_minutes = fields.Integer(strict=True, validate=validate.Range(min=1, max=24 * 60),
+                                   metadata={"description": "time to confirm an offered seat"})
+
+
+def check_times(data):
+    errors = {}
+    if data["ends_at"] <= data["starts_at"]:
+        errors["ends_at"] = ["结束时间须晚于开始时间"]
+    closes_at = data.get("booking_closes_at") or data["starts_at"]
+    if data["booking_opens_at"] >= closes_at:
+        errors["booking_opens_at"] = ["报名开始时间须早于报名截止时间"]
+    if closes_at > data["starts_at"]:
+        errors["booking_closes_at"] = ["报名截止时间不能晚于开课时间"]
+    if errors:
+        raise ValidationError(errors)
+
+
+class ClassCreateRequest(ClassFields):
+    @validates_schema
+    def times_in_order(self, data, **kwargs):
+        check_times(data)
+
+
+class ClassUpdateRequest(ClassFields):
+    """PATCH: any field, at least one; times are checked against the class's
+    current ones by the service."""
+
+    def load(self, data, **kwargs):
+        loaded = super().load(data, partial=True, **kwargs)
+        if not loaded:
+            raise ValidationError({"_schema": ["至少需要修改一项"]})
+        return loaded
+
+
+class ClassListQuery(Schema):
+    category = fields.String(validate=validate.OneOf(CATEGORIES))
+    upcoming = fields.Boolean(load_default=True)
+    has_seats = fields.Boolean(load_default=False)
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class BookingKey(Schema):
+    idempotency_key = fields.String(allow_none=True, validate=IDEMPOTENCY_KEY)
+
+
+# ---- responses -------------------------------------------------------------
+
+class MyBooking(Schema):
+    status = fields.String(metadata={"description": "booked, offered or waitlisted"})
+    position = fields.Integer(allow_none=True)
+    offer_expires_at = fields.AwareDateTime(allow_none=True)
+
+
+class ClassView(Schema):
+    id = fields.String(attribute="_id")
+    title = fields.String()
+    category = fields.String()
+    description = fields.String()
+    teacher = fields.String()
+    venue = fields.Nested(Venue)
+    starts_at = fields.AwareDateTime()
+    ends_at = fields.AwareDateTime()
+    seats = fields.Integer()
+    seats_left = fields.Integer()
+    waitlist_limit = fields.Integer()
+    waitlist_length = fields.Integer()
+    booking_opens_at = fields.AwareDateTime()
+    booking_closes_at = fields.AwareDateTime()
+    members_only = fields.Boolean()
+    cover_url = fields.String(allow_none=True)
+    offer_minutes = fields.Integer()
+    status = fields.String(metadata={"description": "draft, published or cancelled"})
+    my_booking = fields.Nested(MyBooking, allow_none=True)
+
+
+class ClassPage(Schema):
+    items = fields.List(fields.Nested(ClassView))
+    page = fields.Integer()
+    per_page = fields.Integer()
+    total = fields.Integer()
+
+
+class BookingResult(Schema):
+    class_id = fields.String()
+    status = fields.String(metadata={"description": "booked (201) or waitlisted (202)"})
+    position = fields.Integer(allow_none=True, metadata={"description": "place in the waitlist"})
+    offer_expires_at = fields.AwareDateTime(allow_none=True)
+    at = fields.AwareDateTime()
+
+
+class BookingList(Schema):
+    items = fields.List(fields.Nested(BookingResult))

@@ -1,0 +1,141 @@
+"""courses: 盐工学堂 classes, the seats in them, and the class rush.
+
+Entrypoints only; the booking rules are in booking.py, the data in storage.py.
+"""
+from datetime import datetime, timezone
+
+from marshmallow import ValidationError
+from nameko.rpc import rpc
+from nameko.timer import timer
+
+from services.courses import booking, exceptions, schemas
+from services.courses.config import CoursesSettings
+from services.courses.storage import CoursesStore
+from shared.caller import UNION_STAFF
+from shared.errors import invalid_from_validation
+from shared.inbox import EventConsumer, handles
+from shared.mongo import MongoStore
+from shared.outbox import EventSource
+from shared.service import ServiceBase, Settings
+
+OFFER_EXPIRY_INTERVAL_SECONDS = 5
+
+
+def load(schema_class, data):
+    try:
+        return schema_class().load(data)
+    except ValidationError as err:
+        raise invalid_from_validation(err)
+
+
+def now():
+    return datetime.now(timezone.utc)
+
+
+class CoursesService(ServiceBase, EventSource, EventConsumer):
+    name = "courses"
+
+    store = MongoStore(CoursesStore)
+    settings = Settings(CoursesSettings.from_config)
+
+    # ---- staff: classes --------------------------------------------------
+
+    @rpc
+    def create_class(self, request):
+        staff = self.caller.require_role(UNION_STAFF)
+        fields = load(schemas.ClassCreateRequest, request)
+        fields.setdefault("offer_minutes", self.settings.offer_minutes)
+        return self._view(self.store.create_class(fields, staff.id))
+
+    @rpc
+    def update_class(self, class_id, request):
+        self.caller.require_role(UNION_STAFF)
+        changes = load(schemas.ClassUpdateRequest, request)
+        cls, events = self.store.update_class(class_id, changes)
+        self.relay.publish(events)
+        return self._view(cls)
+
+    @rpc
+    def publish_class(self, class_id):
+        self.caller.require_role(UNION_STAFF)
+        cls, events = self.store.publish_class(class_id)
+        self.relay.publish(events)
+        return self._view(cls)
+
+    # ---- everyone: browsing ----------------------------------------------
+
+    @rpc
+    def list_classes(self, query):
+        self.caller.require_authenticated()
+        params = load(schemas.ClassListQuery, query)
+        classes, total = self.store.list_classes(params)
+        return schemas.ClassPage().dump({
+            "items": [self._with_counts(cls) for cls in classes], "total": total,
+            "page": params["page"], "per_page": params["per_page"]})
+
+    @rpc
+    def get_class(self, class_id):
+        caller = self.caller.require_authenticated()
+        cls = self.store.get_class(class_id)
+        if cls["status"] == "draft" and UNION_STAFF not in caller.roles:
+            raise exceptions.class_not_found()
+        kind, held = self.store.holding(class_id, caller.id)
+        mine = booking.answer(kind, held, self.store) if held else None
+        return self._view(cls, my_booking=mine)
+
+    def _with_counts(self, cls, **extra):
+        return dict(cls, seats_left=self.store.seats_left(cls["_id"]),
+                    waitlist_length=self.store.waitlist_length(cls["_id"]), **extra)
+
+    def _view(self, cls, **extra):
+        return schemas.ClassView().dump(self._with_counts(cls, **extra))
+
+    # ---- workers: booking ------------------------------------------------
+
+    @rpc
+    def book_seat(self, class_id, idempotency_key=None):
+        worker = self.caller.require_authenticated()
+        key = load(schemas.BookingKey, {"idempotency_key": idempotency_key})["idempotency_key"]
+        cls = self.store.get_class(class_id)
+        result, events = booking.book(self.store, self.settings, cls, worker.id, key, now())
+        self.relay.publish(events, self.store.seat_outbox)
+        if result["status"] == "booked" and events:
+            self.relay.publish(self.store.mark_class_full(cls, now()))
+        return schemas.BookingResult().dump(result)
+
+    @rpc
+    def cancel_booking(self, class_id):
+        worker = self.caller.require_authenticated()
+        self.relay.publish(self.store.leave(class_id, worker.id, now()))
+
+    @rpc
+    def confirm_offer(self, class_id):
+        worker = self.caller.require_authenticated()
+        seat, events = self.store.confirm_offer(class_id, worker.id, now())
+        self.relay.publish(events, self.store.seat_outbox)
+        return schemas.BookingResult().dump(booking.answer("seat", seat, self.store))
+
+    @rpc
+    def list_my_bookings(self):
+        worker = self.caller.require_authenticated()
+        seats, places = self.store.bookings_of(worker.id, now())
+        items = ([booking.answer("seat", s, self.store) for s in seats]
+                 + [booking.answer("place", p, self.store) for p in places])
+        return schemas.BookingList().dump({"items": items})
+
+    @timer(interval=OFFER_EXPIRY_INTERVAL_SECONDS)
+    def pass_on_expired_offers(self):
+        self.relay.publish(self.store.expire_offers(now()))
+
+    # ---- what courses keeps from identity ---------------------------------
+
+    @handles("identity", "worker_registered")
+    def handle_worker_registered(self, data, envelope, session):
+        self.store.remember_worker(data["worker_id"], session)
+
+    @handles("identity", "membership_approved")
+    def handle_membership_approved(self, data, envelope, session):
+        self.store.remember_worker(data["worker_id"], session, member=True)
+
+
+SERVICE = CoursesService

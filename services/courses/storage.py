@@ -1,0 +1,359 @@
+"""courses' data: classes, their seats and waitlist places, a local copy of
+who is a union member, and remembered refusals for idempotency keys.
+
+Seats and waitlist places are documents created with the class, one per seat
+or place. Taking one is a single conditional write on a free document, so a
+seat that does not exist cannot be taken, and a unique index on
+(class_id, holder) makes a second one for the same worker impossible, with no
+transaction on the hot path. The event of a booking travels in the seat
+document's own ``pending_events`` (EmbeddedOutbox); rarer changes (a seat
+passed on to the waitlist, a class published) use transactions and the outbox.
+"""
+import uuid
+from datetime import datetime, timedelta, timezone
+
+from pymongo import ASCENDING, ReturnDocument
+from pymongo.errors import DuplicateKeyError
+
+from services.courses import exceptions
+from services.courses.schemas import check_times
+from shared.events import new_event
+from shared.outbox import EmbeddedOutbox
+from shared.store import BaseStore
+
+SOURCE = "courses"
+FREE, BOOKED, OFFERED, WAITING = "free", "booked", "offered", "waiting"
+HELD = {"$type": "string"}
+REFUSAL_MEMORY = timedelta(days=1)
+PENDING = EmbeddedOutbox.FIELD
+
+
+def utcnow():
+    return datetime.now(timezone.utc)
+
+
+def class_facts(cls):
+    return {"class_id": cls["_id"], "title": cls["title"], "category": cls["category"],
+            "starts_at": cls["starts_at"], "ends_at": cls["ends_at"]}
+
+
+def slot_docs(class_id, kind, numbers, starts_at):
+    return [{"_id": "{}:{}{}".format(class_id, kind, n), "class_id": class_id, "n": n,
+             "state": FREE, "holder": None, "key": None, "since": None,
+             "starts_at": starts_at, PENDING: []} for n in numbers]
+
+
+class CoursesStore(BaseStore):
+    EMBEDDED_OUTBOXES = ("seats",)
+
+    @staticmethod
+    def create_indexes(db):
+        db.classes.create_index([("status", ASCENDING), ("starts_at", ASCENDING)])
+        db.classes.create_index([("category", ASCENDING), ("starts_at", ASCENDING)])
+        for slots in (db.seats, db.places):
+            slots.create_index([("class_id", ASCENDING), ("state", ASCENDING), ("n", ASCENDING)])
+            # One seat (or place) per worker per class, whatever the races.
+            slots.create_index([("class_id", ASCENDING), ("holder", ASCENDING)],
+                               unique=True, name="one_per_worker",
+                               partialFilterExpression={"holder": HELD})
+            slots.create_index([("holder", ASCENDING), ("starts_at", ASCENDING)])
+        db.seats.create_index([("state", ASCENDING), ("offer_expires_at", ASCENDING)])
+        db.places.create_index([("class_id", ASCENDING), ("state", ASCENDING),
+                                ("since", ASCENDING), ("_id", ASCENDING)])
+        db.refusals.create_index("at", expireAfterSeconds=int(REFUSAL_MEMORY.total_seconds()))
+
+    # ---- classes ---------------------------------------------------------
+
+    def create_class(self, fields, staff_id):
+        now = utcnow()
+        fields.setdefault("booking_closes_at", fields["starts_at"])
+        fields.setdefault("waitlist_limit", fields["seats"])
+        cls = dict(fields, _id=uuid.uuid4().hex, status="draft", created_by=staff_id,
+                   created_at=now, updated_at=now, published_at=None)
+        cls.setdefault("cover_url", None)
+
+        def write(session):
+            self.db.classes.insert_one(cls, session=session)
+            self._add_slots(cls, "seats", cls["seats"], session)
+            self._add_slots(cls, "places", cls["waitlist_limit"], session)
+        self.in_transaction(write)
+        return cls
+
+    def _add_slots(self, cls, collection, count, session):
+        """``count`` more free slots, numbered after the highest there is."""
+        highest = self.db[collection].find_one(
+            {"class_id": cls["_id"]}, {"n": 1}, sort=[("n", -1)], session=session)
+        first = highest["n"] + 1 if highest else 0
+        kind = "s" if collection == "seats" else "w"
+        docs = slot_docs(cls["_id"], kind, range(first, first + count), cls["starts_at"])
+        if docs:
+            self.db[collection].insert_many(docs, session=session)
+
+    def get_class(self, class_id):
+        cls = self.db.classes.find_one({"_id": class_id})
+        if cls is None:
+            raise exceptions.class_not_found()
+        return cls
+
+    def update_class(self, class_id, changes, now=None):
+        """Apply staff's edits. Seats and places follow the new counts; seats
+        added to a class with a waitlist are offered to it at once."""
+        now = now or utcnow()
+        cls = self.get_class(class_id)
+        if cls["starts_at"] <= now:
+            raise exceptions.class_started()
+        updated = dict(cls, **changes)
+        check_times(updated)
+
+        def write(session):
+            self._resize(cls, updated, "seats", session)
+            self._resize(cls, updated, "places", session, limit_field="waitlist_limit")
+            if updated["starts_at"] != cls["starts_at"]:
+                for collection in ("seats", "places"):
+                    self.db[collection].update_many(
+                        {"class_id": class_id}, {"$set": {"starts_at": updated["starts_at"]}},
+                        session=session)
+            return self.db.classes.find_one_and_update(
+                {"_id": class_id}, {"$set": dict(changes, updated_at=now)},
+                return_document=ReturnDocument.AFTER, session=session)
+        updated = self.in_transaction(write)
+        events = self.offer_free_seats(updated, now) if updated["status"] == "published" else []
+        return updated, events
+
+    def _resize(self, cls, updated, collection, session, limit_field="seats"):
+        before, after = cls[limit_field], updated[limit_field]
+        if after > before:
+            self._add_slots(updated, collection, after - before, session)
+        elif after < before:
+            free = [doc["_id"] for doc in self.db[collection].find(
+                {"class_id": cls["_id"], "state": FREE}, {"_id": 1},
+                sort=[("n", -1)], limit=before - after, session=session)]
+            if len(free) < before - after:
+                raise exceptions.seats_in_use(before - len(free))
+            self.db[collection].delete_many({"_id": {"$in": free}}, session=session)
+
+    def publish_class(self, class_id):
+        cls = self.get_class(class_id)
+        if cls["status"] != "draft":
+            raise exceptions.already_published()
+        now = utcnow()
+        event = new_event(SOURCE, "class_published", dict(
+            class_facts(cls), seats=cls["seats"], members_only=cls["members_only"],
+            booking_opens_at=cls["booking_opens_at"],
+            booking_closes_at=cls["booking_closes_at"]))
+
+        def write(session):
+            published = self.db.classes.find_one_and_update(
+                {"_id": class_id, "status": "draft"},
+                {"$set": {"status": "published", "published_at": now, "updated_at": now}},
+                return_document=ReturnDocument.AFTER, session=session)
+            if published is None:
+                raise exceptions.already_published()
+            self.record_events([event], session)
+            return published
+        return self.in_transaction(write), [event]
+
+    def list_classes(self, query, now=None):
+        now = now or utcnow()
+        criteria = {"status": "published"}
+        if query.get("category"):
+            criteria["category"] = query["category"]
+        if query["upcoming"]:
+            criteria["starts_at"] = {"$gt": now}
+        if query["has_seats"]:
+            open_classes = self.db.seats.distinct("class_id", {"state": FREE})
+            criteria["_id"] = {"$in": open_classes}
+        cursor = (self.db.classes.find(criteria)
+                  .sort([("starts_at", ASCENDING), ("_id", ASCENDING)])
+                  .skip((query["page"] - 1) * query["per_page"]).limit(query["per_page"]))
+        return list(cursor), self.db.classes.count_documents(criteria)
+
+    def seats_left(self, class_id):
+        return self.db.seats.count_documents({"class_id": class_id, "state": FREE})
+
+    def waitlist_length(self, class_id):
+        return self.db.places.count_documents({"class_id": class_id, "state": WAITING})
+
+    # ---- members (a local copy of identity's facts) ----------------------
+
+    def remember_worker(self, worker_id, session, member=None):
+        update = {"$setOnInsert": {"member": False}}
+        if member is not None:
+            update = {"$set": {"member": member}}
+        self.db.members.update_one({"_id": worker_id}, update, upsert=True, session=session)
+
+    def is_member(self, worker_id):
+        doc = self.db.members.find_one({"_id": worker_id})
+        return bool(doc and doc["member"])
+
+    # ---- booking ---------------------------------------------------------
+
+    @property
+    def seat_outbox(self):
+        return EmbeddedOutbox(self.db.seats)
+
+    def take_seat(self, cls, worker_id, key, now):
+        """(seat, its seat_booked event), or (None, None) when no seat is
+        free. Raises DuplicateKeyError when the worker already holds one."""
+        event = new_event(SOURCE, "seat_booked", {
+            "class_id": cls["_id"], "worker_id": worker_id, "at": now})
+        seat = self.db.seats.find_one_and_update(
+            {"class_id": cls["_id"], "state": FREE},
+            {"$set": {"state": BOOKED, "holder": worker_id, "key": key, "since": now},
+             "$push": {PENDING: event}},
+            sort=[("n", ASCENDING)], return_document=ReturnDocument.AFTER)
+        return (seat, event) if seat else (None, None)
+
+    def take_place(self, cls, worker_id, key, now):
+        """A waitlist place, or None when the waitlist is full."""
+        return self.db.places.find_one_and_update(
+            {"class_id": cls["_id"], "state": FREE},
+            {"$set": {"state": WAITING, "holder": worker_id, "key": key, "since": now}},
+            sort=[("n", ASCENDING)], return_document=ReturnDocument.AFTER)
+
+    def give_back_place(self, place):
+        self._free(self.db.places, place["_id"], place["holder"], None)
+
+    def holding(self, class_id, worker_id):
+        """(kind, document) of what the worker holds in a class, or (None, None)."""
+        seat = self.db.seats.find_one({"class_id": class_id, "holder": worker_id})
+        if seat is not None:
+            return "seat", seat
+        place = self.db.places.find_one({"class_id": class_id, "holder": worker_id})
+        return ("place", place) if place is not None else (None, None)
+
+    def held_with_key(self, worker_id, key):
+        """(kind, document) the worker took with this Idempotency-Key, in any
+        class, or (None, None). Scans only the worker's own few slots."""
+        seat = self.db.seats.find_one({"holder": worker_id, "key": key})
+        if seat is not None:
+            return "seat", seat
+        place = self.db.places.find_one({"holder": worker_id, "key": key})
+        return ("place", place) if place is not None else (None, None)
+
+    def position(self, place):
+        """1 for the first in line: first come, first served."""
+        ahead = self.db.places.count_documents({
+            "class_id": place["class_id"], "state": WAITING,
+            "$or": [{"since": {"$lt": place["since"]}},
+                    {"since": place["since"], "_id": {"$lt": place["_id"]}}]})
+        return ahead + 1
+
+    def upcoming_seats(self, worker_id, now):
+        return self.db.seats.count_documents(
+            {"holder": worker_id, "starts_at": {"$gt": now}})
+
+    def mark_class_full(self, cls, now):
+        """class_full when no seat is left, for whoever shows "full" early."""
+        if self.seats_left(cls["_id"]):
+            return []
+        event = new_event(SOURCE, "class_full", {
+            "class_id": cls["_id"], "seats": cls["seats"], "at": now})
+        self.in_transaction(lambda session: self.record_events([event], session))
+        return [event]
+
+    def remembered_refusal(self, worker_id, key):
+        return self.db.refusals.find_one({"_id": "{}:{}".format(worker_id, key)})
+
+    def remember_refusal(self, worker_id, key, class_id, error):
+        try:
+            self.db.refusals.insert_one({
+                "_id": "{}:{}".format(worker_id, key), "class_id": class_id,
+                "code": error.code, "message": error.message, "details": error.details,
+                "kind": type(error).__name__, "at": utcnow()})
+        except DuplicateKeyError:
+            pass  # a concurrent retry of the same request remembered it first
+
+    # ---- leaving, offers -------------------------------------------------
+
+    def leave(self, class_id, worker_id, now):
+        """The worker gives up their seat (passed on to the waitlist) or their
+        place in line. Returns the events to publish."""
+        kind, held = self.holding(class_id, worker_id)
+        if kind is None:
+            raise exceptions.no_booking()
+        if held["starts_at"] <= now:
+            raise exceptions.class_started()
+        if kind == "place":
+            if not self._free(self.db.places, held["_id"], worker_id, None):
+                raise exceptions.no_booking()
+            return []
+        return self.in_transaction(
+            lambda session: self._pass_on(held, "cancelled_by_worker", now, session))
+
+    def _free(self, collection, slot_id, holder, session):
+        """True if ``holder`` still held the slot and now does not."""
+        return collection.update_one(
+            {"_id": slot_id, "holder": holder},
+            {"$set": {"state": FREE, "holder": None, "key": None, "since": None,
+                      "offer_expires_at": None}}, session=session).modified_count == 1
+
+    def _pass_on(self, seat, reason, now, session):
+        """Free a held seat: offer it to the first in line, or leave it free."""
+        if not self._free(self.db.seats, seat["_id"], seat["holder"], session):
+            return []  # released already by a concurrent request
+        cls = self.db.classes.find_one({"_id": seat["class_id"]}, session=session)
+        events = [new_event(SOURCE, "seat_released", {
+            "class_id": seat["class_id"], "worker_id": seat["holder"], "at": now,
+            "reason": reason})]
+        events += self._offer(cls, seat["_id"], now, session)
+        return self.record_events(events, session)
+
+    def _offer(self, cls, seat_id, now, session):
+        first = self.db.places.find_one_and_update(
+            {"class_id": cls["_id"], "state": WAITING},
+            {"$set": {"state": FREE, "holder": None, "key": None, "since": None}},
+            sort=[("since", ASCENDING), ("_id", ASCENDING)], session=session)
+        if first is None:
+            return []
+        expires = now + timedelta(minutes=cls["offer_minutes"])
+        self.db.seats.update_one(
+            {"_id": seat_id, "state": FREE},
+            {"$set": {"state": OFFERED, "holder": first["holder"], "key": first["key"],
+                      "since": now, "offer_expires_at": expires}}, session=session)
+        return [new_event(SOURCE, "waitlist_offered", {
+            "class_id": cls["_id"], "worker_id": first["holder"], "at": now,
+            "offer_expires_at": expires})]
+
+    def offer_free_seats(self, cls, now):
+        """Offer every free seat to the waitlist (after seats were added)."""
+        events = []
+        for seat in list(self.db.seats.find({"class_id": cls["_id"], "state": FREE})):
+            offered = self.in_transaction(lambda session: self.record_events(
+                self._offer(cls, seat["_id"], now, session), session))
+            if not offered:
+                break
+            events += offered
+        return events
+
+    def confirm_offer(self, class_id, worker_id, now):
+        event = new_event(SOURCE, "seat_booked", {
+            "class_id": class_id, "worker_id": worker_id, "at": now})
+        seat = self.db.seats.find_one_and_update(
+            {"class_id": class_id, "holder": worker_id, "state": OFFERED,
+             "offer_expires_at": {"$gt": now}},
+            {"$set": {"state": BOOKED, "since": now, "offer_expires_at": None},
+             "$push": {PENDING: event}},
+            return_document=ReturnDocument.AFTER)
+        if seat is None:
+            raise exceptions.no_offer()
+        return seat, [event]
+
+    def expire_offers(self, now):
+        """Offers not confirmed in time pass to the next in line."""
+        events = []
+        for seat in list(self.db.seats.find(
+                {"state": OFFERED, "offer_expires_at": {"$lte": now}}, limit=100)):
+            events += self.in_transaction(lambda session: self._expire(seat, now, session))
+        return events
+
+    def _expire(self, seat, now, session):
+        current = self.db.seats.find_one(
+            {"_id": seat["_id"], "state": OFFERED, "holder": seat["holder"],
+             "offer_expires_at": {"$lte": now}}, session=session)
+        return self._pass_on(current, "offer_expired", now, session) if current else []
+
+    def bookings_of(self, worker_id, now):
+        seats = list(self.db.seats.find({"holder": worker_id, "starts_at": {"$gt": now}}))
+        places = list(self.db.places.find({"holder": worker_id, "starts_at": {"$gt": now}}))
+        return seats, places

@@ -1,0 +1,55 @@
+"""Events the courses service publishes (盐工学堂 classes and bookings)."""
+from marshmallow import fields
+
+from shared.event_schemas.identity import EventData
+
+SOURCE = "courses"
+
+
+class ClassFacts(EventData):
+    class_id = fields.String(required=True)
+    title = fields.String(required=True)
+    category = fields.String(required=True)
+    starts_at = fields.AwareDateTime(required=True)
+    ends_at = fields.AwareDateTime(required=True)
+
+
+class ClassPublished(ClassFacts):
+    seats = fields.Integer(required=True)
+    members_only = fields.Boolean(required=True)
+    booking_opens_at = fields.AwareDateTime(required=True)
+    booking_closes_at = fields.AwareDateTime(required=True)
+
+
+class SeatEvent(EventData):
+    class_id = fields.String(required=True)
+    worker_id = fields.String(required=True)
+    at = fields.AwareDateTime(required=True)
+
+
+class SeatBooked(SeatEvent):
+    pass
+
+
+class SeatReleased(SeatEvent):
+    reason = fields.String(required=True, metadata={
+        "description": "cancelled_by_worker or offer_expired"})
+
+
+class WaitlistOffered(SeatEvent):
+    offer_expires_at = fields.AwareDateTime(required=True)
+
+
+class ClassFull(EventData):
+    class_id = fields.String(required=True)
+    seats = fields.Integer(required=True)
+    at = fields.AwareDateTime(required=True)
+
+
+SCHEMAS = {
+    "class_published": ClassPublished,
+    "seat_booked": SeatBooked,
+    "seat_released": SeatReleased,
+    "waitlist_offered": WaitlistOffered,
+    "class_full": ClassFull,
+}

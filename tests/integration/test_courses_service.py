@@ -1,0 +1,223 @@
+"""courses over real RabbitMQ and the embedded MongoDB: classes, booking,
+the waitlist and its offers, idempotency keys, and a small rush."""
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import eventlet
+import pytest
+from nameko.standalone.events import event_dispatcher
+
+from services.courses.service import CoursesService
+from services.courses.storage import CoursesStore
+from shared.caller import Caller
+from shared.errors import Conflict, Forbidden, InvalidInput
+from shared.events import new_event
+
+STAFF = Caller(id="staff-1", roles=("worker", "union_staff"), session_id="s")
+
+
+def at(**delta):
+    return (datetime.now(timezone.utc) + timedelta(**delta)).isoformat()
+
+
+def worker(name=None):
+    return Caller(id=name or "w-" + uuid.uuid4().hex[:8], roles=("worker",), session_id="s")
+
+
+@pytest.fixture
+def courses(container_factory, service_config):
+    config = dict(service_config, MAX_UPCOMING_BOOKINGS=2, OFFER_MINUTES=30)
+    container = container_factory(CoursesService, config)
+    container.start()
+    return container
+
+
+@pytest.fixture
+def store(mongo_client, db_prefix, courses):
+    return CoursesStore(mongo_client[db_prefix + "courses"])
+
+
+@pytest.fixture
+def as_staff(rpc_as, courses):
+    return rpc_as(STAFF).courses
+
+
+@pytest.fixture
+def new_class(as_staff):
+    def make(publish=True, **overrides):
+        body = {"title": "职工茶艺公益培训班", "category": "tea_art", "teacher": "沈老师",
+                "venue": {"address": "海盐县武原街道 嘉里红驿"},
+                "starts_at": at(days=2), "ends_at": at(days=2, hours=2),
+                "booking_opens_at": at(minutes=-1), "seats": 2}
+        body.update(overrides)
+        cls = as_staff.create_class(body)
+        return as_staff.publish_class(cls["id"]) if publish else cls
+    return make
+
+
+def test_staff_create_a_draft_then_publish(as_staff, new_class, rpc_as):
+    draft = new_class(publish=False, seats=26)
+    assert (draft["status"], draft["seats_left"], draft["waitlist_limit"]) == ("draft", 26, 26)
+    with pytest.raises(Forbidden):
+        rpc_as(worker()).courses.create_class({})
+    with pytest.raises(Conflict):  # a draft cannot be booked
+        rpc_as(worker()).courses.book_seat(draft["id"])
+    published = as_staff.publish_class(draft["id"])
+    assert published["status"] == "published"
+    listed = rpc_as(worker()).courses.list_classes({"category": "tea_art"})
+    assert draft["id"] in [c["id"] for c in listed["items"]]
+
+
+def test_class_times_must_be_in_order(as_staff, new_class):
+    with pytest.raises(InvalidInput) as raised:
+        new_class(ends_at=at(days=1), booking_opens_at=at(days=3))
+    assert {"ends_at", "booking_opens_at"} <= set(raised.value.details)
+
+
+def test_booking_window(new_class, rpc_as):
+    me = rpc_as(worker()).courses
+    early = new_class(booking_opens_at=at(hours=1))
+    with pytest.raises(Conflict) as raised:
+        me.book_seat(early["id"])
+    assert raised.value.code == "BOOKING_NOT_OPEN"
+    assert "booking_opens_at" in raised.value.details
+    closed = new_class(booking_opens_at=at(hours=-2), booking_closes_at=at(hours=-1))
+    with pytest.raises(Conflict) as raised:
+        me.book_seat(closed["id"])
+    assert raised.value.code == "BOOKING_CLOSED"
+
+
+def test_seats_then_waitlist_then_full(new_class, rpc_as):
+    cls = new_class(seats=2, waitlist_limit=1)
+    callers = [rpc_as(worker()).courses for _ in range(4)]
+    answers = [c.book_seat(cls["id"]) for c in callers[:3]]
+    assert [a["status"] for a in answers] == ["booked", "booked", "waitlisted"]
+    assert answers[2]["position"] == 1
+    with pytest.raises(Conflict) as raised:
+        callers[3].book_seat(cls["id"])
+    assert raised.value.code == "CLASS_FULL"
+    with pytest.raises(Conflict) as raised:
+        callers[0].book_seat(cls["id"])
+    assert raised.value.code == "ALREADY_BOOKED"
+    seen = callers[2].get_class(cls["id"])
+    assert (seen["seats_left"], seen["waitlist_length"]) == (0, 1)
+    assert seen["my_booking"]["status"] == "waitlisted"
+
+
+def test_same_idempotency_key_same_answer_one_seat(new_class, rpc_as, store):
+    cls, other = new_class(seats=3), new_class(seats=3)
+    me = rpc_as(worker()).courses
+    first = me.book_seat(cls["id"], idempotency_key="tap-0001-abcd")
+    again = me.book_seat(cls["id"], idempotency_key="tap-0001-abcd")
+    assert first == again and first["status"] == "booked"
+    assert store.seats_left(cls["id"]) == 2
+    with pytest.raises(InvalidInput) as raised:
+        me.book_seat(other["id"], idempotency_key="tap-0001-abcd")
+    assert raised.value.code == "IDEMPOTENCY_KEY_REUSED"
+    with pytest.raises(InvalidInput):
+        me.book_seat(cls["id"], idempotency_key="bad key!")
+
+
+def test_a_refusal_is_replayed_for_the_same_key(new_class, rpc_as):
+    cls = new_class(seats=1, waitlist_limit=0)
+    rpc_as(worker()).courses.book_seat(cls["id"])
+    me = rpc_as(worker()).courses
+    for _ in range(2):
+        with pytest.raises(Conflict) as raised:
+            me.book_seat(cls["id"], idempotency_key="full-tap-0001")
+        assert raised.value.code == "CLASS_FULL"
+
+
+def test_a_freed_seat_is_offered_first_come_first_served(new_class, rpc_as, store):
+    cls = new_class(seats=1, waitlist_limit=3)
+    holder, first, second = (rpc_as(worker()).courses for _ in range(3))
+    holder.book_seat(cls["id"])
+    assert first.book_seat(cls["id"])["position"] == 1
+    assert second.book_seat(cls["id"])["position"] == 2
+    holder.cancel_booking(cls["id"])
+    offer = first.get_class(cls["id"])["my_booking"]
+    assert offer["status"] == "offered" and offer["offer_expires_at"]
+    assert second.get_class(cls["id"])["my_booking"]["position"] == 1
+    with pytest.raises(Conflict):
+        second.confirm_offer(cls["id"])
+    assert first.confirm_offer(cls["id"])["status"] == "booked"
+    assert store.seats_left(cls["id"]) == 0
+
+
+def test_an_unconfirmed_offer_passes_to_the_next(new_class, rpc_as, store):
+    cls = new_class(seats=1, waitlist_limit=2)
+    holder, first, second = (rpc_as(worker()).courses for _ in range(3))
+    holder.book_seat(cls["id"])
+    first.book_seat(cls["id"])
+    second.book_seat(cls["id"])
+    holder.cancel_booking(cls["id"])
+    later = datetime.now(timezone.utc) + timedelta(minutes=31)
+    events = store.expire_offers(later)
+    assert [e["type"] for e in events] == ["seat_released", "waitlist_offered"]
+    assert first.get_class(cls["id"])["my_booking"] is None
+    assert second.get_class(cls["id"])["my_booking"]["status"] == "offered"
+    with pytest.raises(Conflict):
+        first.confirm_offer(cls["id"])
+
+
+def test_added_seats_go_to_the_waitlist(new_class, as_staff, rpc_as):
+    cls = new_class(seats=1, waitlist_limit=2)
+    callers = [rpc_as(worker()).courses for _ in range(3)]
+    for caller in callers:
+        caller.book_seat(cls["id"])
+    as_staff.update_class(cls["id"], {"seats": 2})
+    assert callers[1].get_class(cls["id"])["my_booking"]["status"] == "offered"
+    assert callers[2].get_class(cls["id"])["my_booking"]["position"] == 1
+    with pytest.raises(Conflict) as raised:  # held seats cannot be removed
+        as_staff.update_class(cls["id"], {"seats": 0 + 1, "waitlist_limit": 0})
+    assert raised.value.code == "SEATS_IN_USE"
+
+
+def test_members_only_uses_identitys_events(new_class, rpc_as, amqp_uri):
+    cls = new_class(members_only=True)
+    member = worker()
+    with pytest.raises(Forbidden) as raised:
+        rpc_as(member).courses.book_seat(cls["id"])
+    assert raised.value.code == "MEMBERS_ONLY"
+    dispatch = event_dispatcher({"AMQP_URI": amqp_uri})
+    dispatch("identity", "membership_approved", new_event("identity", "membership_approved", {
+        "worker_id": member.id, "member_number": "HY2026000001", "district": "武原街道",
+        "occupation": "courier", "approved_at": datetime.now(timezone.utc),
+        "approved_by": STAFF.id}))
+    deadline = eventlet.Timeout(10)
+    with deadline:
+        while True:
+            try:
+                assert rpc_as(member).courses.book_seat(cls["id"])["status"] == "booked"
+                break
+            except Forbidden:
+                eventlet.sleep(0.2)
+
+
+def test_one_worker_cannot_hoard_seats(new_class, rpc_as):
+    me = rpc_as(worker()).courses
+    for _ in range(2):  # MAX_UPCOMING_BOOKINGS is 2 here
+        me.book_seat(new_class()["id"])
+    with pytest.raises(Conflict) as raised:
+        me.book_seat(new_class()["id"])
+    assert raised.value.code == "BOOKING_LIMIT_REACHED"
+
+
+def test_a_small_rush_books_exactly_the_seats(new_class, rpc_as, store):
+    cls = new_class(seats=5, waitlist_limit=5)
+    callers = [rpc_as(worker()).courses for _ in range(40)]
+    outcomes = []
+
+    def tap(caller):
+        try:
+            outcomes.append(caller.book_seat(cls["id"])["status"])
+        except Conflict as exc:
+            outcomes.append(exc.code)
+    pool = eventlet.GreenPool(40)
+    for caller in callers:
+        pool.spawn(tap, caller)
+    pool.waitall()
+    assert sorted(set(outcomes)) == ["CLASS_FULL", "booked", "waitlisted"]
+    assert (outcomes.count("booked"), outcomes.count("waitlisted")) == (5, 5)
+    holders = store.db.seats.distinct("holder", {"class_id": cls["id"], "state": "booked"})
+    assert len(holders) == 5 and store.seats_left(cls["id"]) == 0
