@@ -117,4 +117,13 @@ ROUTES = (
     Route("GET", "/api/v1/me/bookings", "courses", "list_my_bookings",
           "My upcoming bookings, offers and waitlist places", "bookings",
           response=courses.BookingList),
+    Route("POST", "/api/v1/classes/<class_id>/cancel", "courses", "cancel_class",
+          "Cancel a class; every booking is released and the workers are told (staff)",
+          "classes", response=courses.ClassView, roles=(UNION_STAFF,)),
+    Route("GET", "/api/v1/classes/<class_id>/checkin-code", "courses", "get_checkin_code",
+          "The check-in code of a running class (staff)", "attendance",
+          response=courses.CheckinCode, roles=(UNION_STAFF,)),
+    Route("POST", "/api/v1/classes/<class_id>/attendance", "courses", "record_attendance",
+          "签到: submit the check-in code; marks me attended once", "attendance",
+          body=courses.AttendanceRequest, response=courses.Attendance),
 )

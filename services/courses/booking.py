@@ -49,7 +49,7 @@ def replay(store, cls, worker_id, key):
         return None
     if held["class_id"] != cls["_id"]:
         raise exceptions.idempotency_key_reused()
-    return answer(kind, held, store), []
+    return answer(kind, held, store), [], None
 
 
 def already_holding(store, cls, worker_id):
@@ -62,7 +62,7 @@ def already_holding(store, cls, worker_id):
 
 
 def book(store, settings, cls, worker_id, key, now):
-    """(answer, events to publish from the seat's own outbox)."""
+    """(answer, events to publish, the embedded outbox holding them)."""
     earlier = replay(store, cls, worker_id, key)
     if earlier is not None:
         return earlier
@@ -79,20 +79,21 @@ def book(store, settings, cls, worker_id, key, now):
 
 
 def take(store, cls, worker_id, key, now):
+    """(answer, events, the outbox they are stored in)."""
     try:
         seat, event = store.take_seat(cls, worker_id, key, now)
     except DuplicateKeyError:  # a concurrent tap of the same worker won
         raise exceptions.already_booked()
     if seat is not None:
-        return answer("seat", seat, store), [event]
+        return answer("seat", seat, store), [event], store.seat_outbox
     try:
-        place = store.take_place(cls, worker_id, key, now)
+        place, event = store.take_place(cls, worker_id, key, now)
     except DuplicateKeyError:
         raise exceptions.already_waitlisted()
     if place is None:
         raise exceptions.class_full()
     if store.holding(cls["_id"], worker_id)[0] == "seat":
         # Two taps at once: one took a seat, this one a place. Keep the seat.
-        store.give_back_place(place)
+        store.give_back_place(place, event)
         raise exceptions.already_booked()
-    return answer("place", place, store), []
+    return answer("place", place, store), [event], store.place_outbox

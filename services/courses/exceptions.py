@@ -65,3 +65,15 @@ def idempotency_key_reused():
 
 def already_published():
     return Conflict("ALREADY_PUBLISHED", "课程已发布")
+
+
+def class_cancelled():
+    return Conflict("CLASS_CANCELLED", "课程已取消")
+
+
+def class_not_running():
+    return Conflict("CLASS_NOT_RUNNING", "课程不在签到时间内")
+
+
+def wrong_checkin_code():
+    return InvalidInput("WRONG_CHECKIN_CODE", "签到码不正确")

@@ -77,6 +77,11 @@ class BookingKey(Schema):
     idempotency_key = fields.String(allow_none=True, validate=IDEMPOTENCY_KEY)
 
 
+class AttendanceRequest(Schema):
+    code = fields.String(required=True, validate=validate.Regexp(r"^\d{6}$",
+                                                                 error="签到码为6位数字"))
+
+
 # ---- responses -------------------------------------------------------------
 
 class MyBooking(Schema):
@@ -124,3 +129,13 @@ class BookingResult(Schema):
 
 class BookingList(Schema):
     items = fields.List(fields.Nested(BookingResult))
+
+
+class CheckinCode(Schema):
+    class_id = fields.String()
+    code = fields.String()
+
+
+class Attendance(Schema):
+    class_id = fields.String()
+    attended_at = fields.AwareDateTime()

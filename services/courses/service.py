@@ -56,6 +56,27 @@ class CoursesService(ServiceBase, EventSource, EventConsumer):
         return self._view(cls)
 
     @rpc
+    def cancel_class(self, class_id):
+        self.caller.require_role(UNION_STAFF)
+        cls, events = self.store.cancel_class(class_id, now())
+        self.relay.publish(events)
+        return self._view(cls)
+
+    @rpc
+    def get_checkin_code(self, class_id):
+        self.caller.require_role(UNION_STAFF)
+        return {"class_id": class_id, "code": self.store.checkin_code(class_id, now())}
+
+    @rpc
+    def record_attendance(self, class_id, request):
+        worker = self.caller.require_authenticated()
+        code = load(schemas.AttendanceRequest, request)["code"]
+        seat, events = self.store.attend(class_id, worker.id, code, now())
+        self.relay.publish(events, self.store.seat_outbox)
+        return schemas.Attendance().dump({"class_id": class_id,
+                                          "attended_at": seat["attended_at"]})
+
+    @rpc
     def publish_class(self, class_id):
         self.caller.require_role(UNION_STAFF)
         cls, events = self.store.publish_class(class_id)
@@ -97,9 +118,10 @@ class CoursesService(ServiceBase, EventSource, EventConsumer):
         worker = self.caller.require_authenticated()
         key = load(schemas.BookingKey, {"idempotency_key": idempotency_key})["idempotency_key"]
         cls = self.store.get_class(class_id)
-        result, events = booking.book(self.store, self.settings, cls, worker.id, key, now())
-        self.relay.publish(events, self.store.seat_outbox)
-        if result["status"] == "booked" and events:
+        result, events, outbox = booking.book(
+            self.store, self.settings, cls, worker.id, key, now())
+        if events:  # something was taken: tell, and say so if it was the last
+            self.relay.publish(events, outbox)
             self.relay.publish(self.store.mark_class_full(cls, now()))
         return schemas.BookingResult().dump(result)
 

@@ -9,6 +9,7 @@ transaction on the hot path. The event of a booking travels in the seat
 document's own ``pending_events`` (EmbeddedOutbox); rarer changes (a seat
 passed on to the waitlist, a class published) use transactions and the outbox.
 """
+import secrets
 import uuid
 from datetime import datetime, timedelta, timezone
 
@@ -37,14 +38,21 @@ def class_facts(cls):
             "starts_at": cls["starts_at"], "ends_at": cls["ends_at"]}
 
 
+def booking_facts(cls):
+    """What a booking client (the gateway's cache) needs to know of a class."""
+    return dict(class_facts(cls), seats=cls["seats"], waitlist_limit=cls["waitlist_limit"],
+                members_only=cls["members_only"], booking_opens_at=cls["booking_opens_at"],
+                booking_closes_at=cls["booking_closes_at"])
+
+
 def slot_docs(class_id, kind, numbers, starts_at):
     return [{"_id": "{}:{}{}".format(class_id, kind, n), "class_id": class_id, "n": n,
              "state": FREE, "holder": None, "key": None, "since": None,
-             "starts_at": starts_at, PENDING: []} for n in numbers]
+             "starts_at": starts_at, "attended_at": None, PENDING: []} for n in numbers]
 
 
 class CoursesStore(BaseStore):
-    EMBEDDED_OUTBOXES = ("seats",)
+    EMBEDDED_OUTBOXES = ("seats", "places")
 
     @staticmethod
     def create_indexes(db):
@@ -105,6 +113,10 @@ class CoursesStore(BaseStore):
         updated = dict(cls, **changes)
         check_times(updated)
 
+        events = []
+        if cls["status"] == "published":
+            events.append(new_event(SOURCE, "class_updated", booking_facts(updated)))
+
         def write(session):
             self._resize(cls, updated, "seats", session)
             self._resize(cls, updated, "places", session, limit_field="waitlist_limit")
@@ -113,11 +125,13 @@ class CoursesStore(BaseStore):
                     self.db[collection].update_many(
                         {"class_id": class_id}, {"$set": {"starts_at": updated["starts_at"]}},
                         session=session)
+            self.record_events(events, session)
             return self.db.classes.find_one_and_update(
                 {"_id": class_id}, {"$set": dict(changes, updated_at=now)},
                 return_document=ReturnDocument.AFTER, session=session)
         updated = self.in_transaction(write)
-        events = self.offer_free_seats(updated, now) if updated["status"] == "published" else []
+        if updated["status"] == "published":
+            events += self.offer_free_seats(updated, now)
         return updated, events
 
     def _resize(self, cls, updated, collection, session, limit_field="seats"):
@@ -137,10 +151,7 @@ class CoursesStore(BaseStore):
         if cls["status"] != "draft":
             raise exceptions.already_published()
         now = utcnow()
-        event = new_event(SOURCE, "class_published", dict(
-            class_facts(cls), seats=cls["seats"], members_only=cls["members_only"],
-            booking_opens_at=cls["booking_opens_at"],
-            booking_closes_at=cls["booking_closes_at"]))
+        event = new_event(SOURCE, "class_published", booking_facts(cls))
 
         def write(session):
             published = self.db.classes.find_one_and_update(
@@ -192,6 +203,10 @@ class CoursesStore(BaseStore):
     def seat_outbox(self):
         return EmbeddedOutbox(self.db.seats)
 
+    @property
+    def place_outbox(self):
+        return EmbeddedOutbox(self.db.places)
+
     def take_seat(self, cls, worker_id, key, now):
         """(seat, its seat_booked event), or (None, None) when no seat is
         free. Raises DuplicateKeyError when the worker already holds one."""
@@ -205,13 +220,21 @@ class CoursesStore(BaseStore):
         return (seat, event) if seat else (None, None)
 
     def take_place(self, cls, worker_id, key, now):
-        """A waitlist place, or None when the waitlist is full."""
-        return self.db.places.find_one_and_update(
+        """(place, its waitlist_joined event), or (None, None) when the
+        waitlist is full."""
+        event = new_event(SOURCE, "waitlist_joined", {
+            "class_id": cls["_id"], "worker_id": worker_id, "at": now})
+        place = self.db.places.find_one_and_update(
             {"class_id": cls["_id"], "state": FREE},
-            {"$set": {"state": WAITING, "holder": worker_id, "key": key, "since": now}},
+            {"$set": {"state": WAITING, "holder": worker_id, "key": key, "since": now},
+             "$push": {PENDING: event}},
             sort=[("n", ASCENDING)], return_document=ReturnDocument.AFTER)
+        return (place, event) if place else (None, None)
 
-    def give_back_place(self, place):
+    def give_back_place(self, place, event):
+        """Undo a place taken by mistake, with the event announcing it."""
+        self.db.places.update_one({"_id": place["_id"]},
+                                  {"$pull": {PENDING: {"id": event["id"]}}})
         self._free(self.db.places, place["_id"], place["holder"], None)
 
     def holding(self, class_id, worker_id):
@@ -243,12 +266,17 @@ class CoursesStore(BaseStore):
         return self.db.seats.count_documents(
             {"holder": worker_id, "starts_at": {"$gt": now}})
 
+    def places_left(self, class_id):
+        return self.db.places.count_documents({"class_id": class_id, "state": FREE})
+
     def mark_class_full(self, cls, now):
-        """class_full when no seat is left, for whoever shows "full" early."""
-        if self.seats_left(cls["_id"]):
+        """class_full once neither a seat nor a waitlist place is left, so the
+        gateway can refuse further taps without asking (gateway/class_facts.py)."""
+        if self.seats_left(cls["_id"]) or self.places_left(cls["_id"]):
             return []
         event = new_event(SOURCE, "class_full", {
-            "class_id": cls["_id"], "seats": cls["seats"], "at": now})
+            "class_id": cls["_id"], "seats": cls["seats"],
+            "waitlist_limit": cls["waitlist_limit"], "at": now})
         self.in_transaction(lambda session: self.record_events([event], session))
         return [event]
 
@@ -286,7 +314,8 @@ class CoursesStore(BaseStore):
         return collection.update_one(
             {"_id": slot_id, "holder": holder},
             {"$set": {"state": FREE, "holder": None, "key": None, "since": None,
-                      "offer_expires_at": None}}, session=session).modified_count == 1
+                      "offer_expires_at": None, "attended_at": None}},
+            session=session).modified_count == 1
 
     def _pass_on(self, seat, reason, now, session):
         """Free a held seat: offer it to the first in line, or leave it free."""
@@ -357,3 +386,87 @@ class CoursesStore(BaseStore):
         seats = list(self.db.seats.find({"holder": worker_id, "starts_at": {"$gt": now}}))
         places = list(self.db.places.find({"holder": worker_id, "starts_at": {"$gt": now}}))
         return seats, places
+
+    # ---- cancelling a class ----------------------------------------------
+
+    def cancel_class(self, class_id, now):
+        """Cancel a class that has not started: every seat, offer and place is
+        released and class_cancelled names everyone who held one."""
+        cls = self.get_class(class_id)
+        if cls["status"] == "cancelled":
+            raise exceptions.class_cancelled()
+        if cls["starts_at"] <= now:
+            raise exceptions.class_started()
+
+        def write(session):
+            holders = sorted(
+                self.db.seats.distinct("holder", {"class_id": class_id, "holder": HELD},
+                                       session=session)
+                + self.db.places.distinct("holder", {"class_id": class_id, "holder": HELD},
+                                          session=session))
+            cancelled = self.db.classes.find_one_and_update(
+                {"_id": class_id, "status": {"$ne": "cancelled"}},
+                {"$set": {"status": "cancelled", "cancelled_at": now, "updated_at": now}},
+                return_document=ReturnDocument.AFTER, session=session)
+            if cancelled is None:
+                raise exceptions.class_cancelled()
+            for collection in (self.db.seats, self.db.places):
+                collection.update_many(
+                    {"class_id": class_id, "holder": HELD},
+                    {"$set": {"state": FREE, "holder": None, "key": None, "since": None,
+                              "offer_expires_at": None}}, session=session)
+            event = new_event(SOURCE, "class_cancelled", dict(
+                class_facts(cls), worker_ids=holders, at=now))
+            return cancelled, self.record_events([event], session)
+        return self.in_transaction(write)
+
+    # ---- attendance ------------------------------------------------------
+
+    def checkin_code(self, class_id, now):
+        """The class's check-in code, made the first time staff ask for it
+        while the class is running (or about to start)."""
+        cls = self.get_class(class_id)
+        if not running(cls, now):
+            raise exceptions.class_not_running()
+        if cls.get("checkin_code"):
+            return cls["checkin_code"]
+        code = "{:06d}".format(secrets.randbelow(10 ** 6))
+        updated = self.db.classes.find_one_and_update(
+            {"_id": class_id, "checkin_code": {"$in": [None, ""]}},
+            {"$set": {"checkin_code": code}}, return_document=ReturnDocument.AFTER)
+        # A concurrent request may have set one first: everyone gets that one.
+        return (updated or self.get_class(class_id))["checkin_code"]
+
+    def attend(self, class_id, worker_id, code, now):
+        """Mark the worker's booked seat attended, once. Returns (seat, events):
+        no events when it was marked already."""
+        cls = self.get_class(class_id)
+        if not running(cls, now):
+            raise exceptions.class_not_running()
+        if not cls.get("checkin_code") or not secrets.compare_digest(
+                cls["checkin_code"], code):
+            raise exceptions.wrong_checkin_code()
+        hours = (cls["ends_at"] - cls["starts_at"]).total_seconds() / 3600
+        event = new_event(SOURCE, "class_attended", {
+            "class_id": class_id, "worker_id": worker_id, "category": cls["category"],
+            "hours": round(hours, 2), "attended_at": now})
+        seat = self.db.seats.find_one_and_update(
+            {"class_id": class_id, "holder": worker_id, "state": BOOKED, "attended_at": None},
+            {"$set": {"attended_at": now}, "$push": {PENDING: event}},
+            return_document=ReturnDocument.AFTER)
+        if seat is not None:
+            return seat, [event]
+        seat = self.db.seats.find_one({"class_id": class_id, "holder": worker_id,
+                                       "state": BOOKED})
+        if seat is None:
+            raise exceptions.no_booking()
+        return seat, []
+
+
+# Staff may open check-in a little before the start.
+CHECKIN_OPENS_BEFORE = timedelta(minutes=30)
+
+
+def running(cls, now):
+    return (cls["status"] == "published"
+            and cls["starts_at"] - CHECKIN_OPENS_BEFORE <= now <= cls["ends_at"])

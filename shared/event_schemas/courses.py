@@ -16,9 +16,28 @@ class ClassFacts(EventData):
 
 class ClassPublished(ClassFacts):
     seats = fields.Integer(required=True)
+    waitlist_limit = fields.Integer(required=True)
     members_only = fields.Boolean(required=True)
     booking_opens_at = fields.AwareDateTime(required=True)
     booking_closes_at = fields.AwareDateTime(required=True)
+
+
+class ClassUpdated(ClassPublished):
+    """Staff changed a published class (times, seats, waitlist)."""
+
+
+class ClassCancelled(ClassFacts):
+    worker_ids = fields.List(fields.String(), required=True, metadata={
+        "description": "everyone who held a seat, an offer or a waitlist place"})
+    at = fields.AwareDateTime(required=True)
+
+
+class ClassAttended(EventData):
+    class_id = fields.String(required=True)
+    worker_id = fields.String(required=True)
+    category = fields.String(required=True)
+    hours = fields.Float(required=True)
+    attended_at = fields.AwareDateTime(required=True)
 
 
 class SeatEvent(EventData):
@@ -36,18 +55,28 @@ class SeatReleased(SeatEvent):
         "description": "cancelled_by_worker or offer_expired"})
 
 
+class WaitlistJoined(SeatEvent):
+    pass
+
+
 class WaitlistOffered(SeatEvent):
     offer_expires_at = fields.AwareDateTime(required=True)
 
 
 class ClassFull(EventData):
+    """No seat and no waitlist place is left."""
     class_id = fields.String(required=True)
     seats = fields.Integer(required=True)
+    waitlist_limit = fields.Integer(required=True)
     at = fields.AwareDateTime(required=True)
 
 
 SCHEMAS = {
     "class_published": ClassPublished,
+    "class_updated": ClassUpdated,
+    "class_cancelled": ClassCancelled,
+    "class_attended": ClassAttended,
+    "waitlist_joined": WaitlistJoined,
     "seat_booked": SeatBooked,
     "seat_released": SeatReleased,
     "waitlist_offered": WaitlistOffered,

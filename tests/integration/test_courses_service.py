@@ -12,6 +12,7 @@ from services.courses.storage import CoursesStore
 from shared.caller import Caller
 from shared.errors import Conflict, Forbidden, InvalidInput
 from shared.events import new_event
+from tests.support import broker
 
 STAFF = Caller(id="staff-1", roles=("worker", "union_staff"), session_id="s")
 
@@ -221,3 +222,56 @@ def test_a_small_rush_books_exactly_the_seats(new_class, rpc_as, store):
     assert (outcomes.count("booked"), outcomes.count("waitlisted")) == (5, 5)
     holders = store.db.seats.distinct("holder", {"class_id": cls["id"], "state": "booked"})
     assert len(holders) == 5 and store.seats_left(cls["id"]) == 0
+
+
+def test_cancelling_a_class_releases_everyone_and_names_them(new_class, as_staff, rpc_as,
+                                                             store):
+    cls = new_class(seats=1, waitlist_limit=1)
+    booked, waiting = worker(), worker()
+    rpc_as(booked).courses.book_seat(cls["id"])
+    rpc_as(waiting).courses.book_seat(cls["id"])
+    cancelled = as_staff.cancel_class(cls["id"])
+    assert cancelled["status"] == "cancelled"
+    assert store.db.seats.count_documents({"class_id": cls["id"], "holder": {"$ne": None}}) == 0
+    assert store.db.places.count_documents({"class_id": cls["id"], "holder": {"$ne": None}}) == 0
+    event = store.db.outbox.find_one({"type": "class_cancelled"})["envelope"]
+    assert sorted(event["data"]["worker_ids"]) == sorted([booked.id, waiting.id])
+    with pytest.raises(Conflict) as raised:
+        rpc_as(worker()).courses.book_seat(cls["id"])
+    assert raised.value.code == "CLASS_NOT_BOOKABLE"
+    with pytest.raises(Conflict):
+        as_staff.cancel_class(cls["id"])
+
+
+def test_attendance_with_the_check_in_code_counts_once(new_class, as_staff, rpc_as, store,
+                                                       amqp_uri):
+    capture = broker.Capture(amqp_uri, "courses")
+    cls = new_class(starts_at=at(minutes=10), ends_at=at(hours=2, minutes=10), seats=2)
+    me, other = worker(), worker()
+    rpc_as(me).courses.book_seat(cls["id"])
+    code = as_staff.get_checkin_code(cls["id"])["code"]
+    assert as_staff.get_checkin_code(cls["id"])["code"] == code  # stable
+    with pytest.raises(InvalidInput) as raised:
+        rpc_as(me).courses.record_attendance(cls["id"], {
+            "code": "{:06d}".format((int(code) + 1) % 10 ** 6)})
+    assert raised.value.code == "WRONG_CHECKIN_CODE"
+    first = rpc_as(me).courses.record_attendance(cls["id"], {"code": code})
+    again = rpc_as(me).courses.record_attendance(cls["id"], {"code": code})
+    assert first == again
+    seat = store.db.seats.find_one({"class_id": cls["id"], "holder": me.id})
+    assert seat["attended_at"] is not None
+    attended = broker.wait_for(lambda: [e for e in capture.drain()
+                                        if e["type"] == "class_attended"], what="class_attended")
+    capture.close()
+    assert len(attended) == 1
+    assert attended[0]["data"]["hours"] == 2.0 and attended[0]["data"]["category"] == "tea_art"
+    with pytest.raises(Exception) as raised:  # no seat: nothing to attend
+        rpc_as(other).courses.record_attendance(cls["id"], {"code": code})
+    assert getattr(raised.value, "code", None) == "BOOKING_NOT_FOUND"
+
+
+def test_no_check_in_code_before_the_class_runs(new_class, as_staff):
+    cls = new_class()
+    with pytest.raises(Conflict) as raised:
+        as_staff.get_checkin_code(cls["id"])
+    assert raised.value.code == "CLASS_NOT_RUNNING"
