@@ -7,6 +7,7 @@ The process then waits, because honcho stops everything when one process ends.
 import signal
 import sys
 import time
+from datetime import datetime, timedelta, timezone
 
 import requests
 
@@ -25,6 +26,18 @@ WORKERS = (
 # 林家浩 is a union member already; 濮岳良 has applied and waits for review.
 APPROVED, PENDING = "13800000003", "13800000004"
 READY_TIMEOUT_SECONDS = 120
+# 盐工学堂 classes, as the union announces them: (title, category, teacher, venue,
+# days until it starts, hours long, seats, minutes until booking opens, members only)
+CLASSES = (
+    ("职工茶艺公益培训班", "tea_art", "沈老师", "海盐县武原街道 嘉里红驿·海盐武原城市红色驿站",
+     7, 2, 26, 2, False),
+    ("职工制香研学公益培训班", "incense", "朱老师", "海盐县秦山街道 海盐智慧城户外劳动者红色驿站",
+     9, 3, 20, 0, False),
+    ("法律小讲堂:劳动合同与工伤认定", "law", "县总工会法律援助律师",
+     "海盐县总工会 职工服务中心", 5, 1.5, 60, 0, False),
+    ("健身操跟练", "fitness", "金教练", "海盐县武原街道 职工文体中心", 3, 1, 30, 0, True),
+    ("美食同分享:家常菜", "cooking", "王师傅", "海盐县沈荡镇 职工之家", 12, 2, 16, 0, False),
+)
 
 
 def base_url():
@@ -65,6 +78,30 @@ def load(url):
                     application["id"]), headers=staff, timeout=15).raise_for_status()
         elif answer.status_code not in (201, 409):
             answer.raise_for_status()
+    load_classes(url, log_in(url, STAFF["phone"], STAFF["password"]))
+
+
+def iso_in(**delta):
+    return (datetime.now(timezone.utc) + timedelta(**delta)).isoformat()
+
+
+def load_classes(url, staff):
+    """Publish the demo classes once: a title already listed is left alone."""
+    listed = requests.get(url + "/api/v1/classes", params={"upcoming": "false", "per_page": 100},
+                          headers=staff, timeout=15).json()["items"]
+    known = {c["title"] for c in listed}
+    for title, category, teacher, venue, days, hours, seats, opens_in, members in CLASSES:
+        if title in known:
+            continue
+        created = requests.post(url + "/api/v1/classes", headers=staff, timeout=15, json={
+            "title": title, "category": category, "teacher": teacher,
+            "venue": {"address": venue}, "seats": seats, "members_only": members,
+            "description": "海盐县总工会「盐工学堂」公益培训课,{}个名额,欲报从速!".format(seats),
+            "starts_at": iso_in(days=days), "ends_at": iso_in(days=days, hours=hours),
+            "booking_opens_at": iso_in(minutes=opens_in, seconds=-5)})
+        created.raise_for_status()
+        requests.post(url + "/api/v1/classes/{}/publish".format(created.json()["id"]),
+                      headers=staff, timeout=15).raise_for_status()
 
 
 def banner(url):
@@ -72,6 +109,8 @@ def banner(url):
              "  API      {}/api/v1".format(url),
              "  Docs     {}/docs   (OpenAPI: {}/openapi.json)".format(url, url),
              "  Health   {}/health".format(url),
+             "  Classes  GET {}/api/v1/classes (the tea-art class opens for booking "
+             "2 minutes after the first start)".format(url),
              "Demo accounts (phone / password):",
              "  union staff  {} / {}".format(STAFF["phone"], STAFF["password"])]
     lines += ["  worker       {} / {}  {}".format(w["phone"], w["password"], w["name"])
