@@ -12,6 +12,9 @@ from shared import errors
 from shared.errors import DomainError
 
 
+HOLDING_CODES = ("ALREADY_BOOKED", "ALREADY_WAITLISTED")
+
+
 def answer(kind, held, store):
     """What the worker is told about what they hold in a class."""
     if kind == "seat":
@@ -35,21 +38,23 @@ def check_bookable(store, settings, cls, worker_id, now):
 
 
 def replay(store, cls, worker_id, key):
-    """The earlier answer to this Idempotency-Key, or None if it is new."""
+    """The earlier answer to this Idempotency-Key, or None if it is new.
+    What the key took comes first: a concurrent twin of the request may have
+    been refused "already booked" while the first one was taking the seat."""
     if not key:
         return None
-    refusal = store.remembered_refusal(worker_id, key)
-    if refusal is not None:
-        if refusal["class_id"] != cls["_id"]:
-            raise exceptions.idempotency_key_reused()
-        raise getattr(errors, refusal["kind"])(
-            refusal["code"], refusal["message"], refusal["details"])
     kind, held = store.held_with_key(worker_id, key)
-    if held is None:
+    if held is not None:
+        if held["class_id"] != cls["_id"]:
+            raise exceptions.idempotency_key_reused()
+        return answer(kind, held, store), [], None
+    refusal = store.remembered_refusal(worker_id, key)
+    if refusal is None:
         return None
-    if held["class_id"] != cls["_id"]:
+    if refusal["class_id"] != cls["_id"]:
         raise exceptions.idempotency_key_reused()
-    return answer(kind, held, store), [], None
+    raise getattr(errors, refusal["kind"])(
+        refusal["code"], refusal["message"], refusal["details"])
 
 
 def already_holding(store, cls, worker_id):
@@ -73,8 +78,15 @@ def book(store, settings, cls, worker_id, key, now):
         check_bookable(store, settings, cls, worker_id, now)
         return take(store, cls, worker_id, key, now)
     except DomainError as refusal:
-        if key:  # the same key must get the same answer, refusals included
-            store.remember_refusal(worker_id, key, cls["_id"], refusal)
+        if not key:
+            raise
+        if refusal.code in HOLDING_CODES:
+            # Held by a twin request with this same key? Then that is the answer.
+            earlier = replay(store, cls, worker_id, key)
+            if earlier is not None:
+                return earlier
+        # The same key must get the same answer, refusals included.
+        store.remember_refusal(worker_id, key, cls["_id"], refusal)
         raise
 
 

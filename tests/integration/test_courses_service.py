@@ -275,3 +275,22 @@ def test_no_check_in_code_before_the_class_runs(new_class, as_staff):
     with pytest.raises(Conflict) as raised:
         as_staff.get_checkin_code(cls["id"])
     assert raised.value.code == "CLASS_NOT_RUNNING"
+
+
+def test_twin_requests_with_one_key_get_the_same_answer(new_class, rpc_as, store):
+    cls = new_class(seats=1, waitlist_limit=5)
+    rpc_as(worker()).courses.book_seat(cls["id"])  # the seat is gone: places race
+    me = worker()
+    callers = [rpc_as(me).courses for _ in range(4)]
+    answers = []
+    pool = eventlet.GreenPool(4)
+    for caller in callers:
+        pool.spawn(lambda c: answers.append(c.book_seat(cls["id"],
+                                                        idempotency_key="twin-key-0001")),
+                   caller)
+    pool.waitall()
+    assert len(answers) == 4 and all(a == answers[0] for a in answers)
+    assert answers[0]["status"] == "waitlisted"
+    # And the key keeps answering the same afterwards (no refusal was remembered).
+    assert callers[0].book_seat(cls["id"], idempotency_key="twin-key-0001") == answers[0]
+    assert store.db.places.count_documents({"class_id": cls["id"], "holder": me.id}) == 1
