@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException
 from gateway import auth, class_facts, health, openapi
 from gateway.errors import (GatewayError, domain_error_response, error_response,
                             gateway_error_response)
-from gateway.requests import json_body, query_params
+from gateway.requests import json_body, query_params, validate
 from gateway.routes import ROUTES
 from gateway.rpc import RpcPool
 from shared.caller import CONTEXT_KEY
@@ -80,8 +80,10 @@ def forward(route, path_params):
         kwargs["request"] = json_body(route.body)
     if route.query is not None:
         kwargs["query"] = query_params(route.query)
-    for header, argument in route.headers:
-        kwargs[argument] = request.headers.get(header)
+    headers = {argument: request.headers.get(header) for header, argument in route.headers}
+    if route.header_schema is not None:
+        validate(route.header_schema, headers)
+    kwargs.update(headers)
     result = call_service(route, path_params, caller, context, kwargs)
     if route.response is None:
         return "", 204

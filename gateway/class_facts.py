@@ -34,8 +34,9 @@ from shared.topology import events_exchange
 log = logging.getLogger(__name__)
 
 FACT_EVENTS = ("class_published", "class_updated", "class_full", "class_cancelled",
-               "seat_booked", "waitlist_joined", "seat_released", "waitlist_offered")
-FREEING_EVENTS = ("seat_released", "waitlist_offered", "class_updated")
+               "seat_booked", "waitlist_joined", "seat_released", "waitlist_offered",
+               "waitlist_left")
+FREEING_EVENTS = ("seat_released", "waitlist_offered", "waitlist_left", "class_updated")
 HOLDING_EVENTS = ("seat_booked", "waitlist_joined")
 
 
@@ -75,7 +76,7 @@ class ClassFacts:
                 fact.opens_at = parse_time(data["booking_opens_at"])
             if kind in FREEING_EVENTS:
                 fact.full, fact.freed_at = False, time.monotonic()
-            if kind == "seat_released":
+            if kind in ("seat_released", "waitlist_left"):
                 fact.holders.discard(data.get("worker_id"))
             if kind in HOLDING_EVENTS:
                 fact.holders.add(data.get("worker_id"))

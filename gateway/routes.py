@@ -29,6 +29,7 @@ class Route:
     public: bool = False     # no token needed
     roles: tuple = ()        # any of these roles; empty: any signed-in caller
     headers: tuple = ()      # (HTTP header, RPC argument) pairs passed through
+    header_schema: type = None  # checks those arguments before anything else
     status_of: object = None  # result -> status, when it depends on the answer
 
 
@@ -106,7 +107,7 @@ ROUTES = (
     Route("POST", "/api/v1/classes/<class_id>/bookings", "courses", "book_seat",
           "抢课: book a seat (201), or join the waitlist (202); 409 when neither", "bookings",
           response=courses.BookingResult, status=201,
-          headers=(("Idempotency-Key", "idempotency_key"),),
+          headers=(("Idempotency-Key", "idempotency_key"),), header_schema=courses.BookingKey,
           status_of=lambda result: 202 if result["status"] == "waitlisted" else 201),
     Route("DELETE", "/api/v1/classes/<class_id>/bookings/me", "courses", "cancel_booking",
           "Cancel my booking or leave the waitlist; a freed seat goes to the first in line",

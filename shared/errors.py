@@ -9,7 +9,12 @@ from nameko.exceptions import deserialize_to_instance
 
 
 class DomainError(Exception):
+    """``details`` must hold strings (lists and dicts of them): nameko turns
+    anything else in an exception's arguments into its str()."""
+
     def __init__(self, code, message, details=None):
+        # {} rather than None: nameko would send None as the string "None".
+        details = details or {}
         super().__init__(code, message, details)
         self.code = code
         self.message = message

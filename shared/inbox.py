@@ -21,7 +21,6 @@ import hashlib
 import json
 import logging
 import time
-from datetime import datetime, timezone
 
 from marshmallow import ValidationError
 from nameko.events import event_handler
@@ -29,6 +28,7 @@ from nameko.extensions import DependencyProvider
 from nameko.rpc import rpc
 from pymongo.errors import DuplicateKeyError
 
+from shared.clock import utcnow
 from shared.events import UnknownEvent, read_event
 from shared.mongo import store_of
 from shared.store import is_transient
@@ -36,10 +36,6 @@ from shared.store import is_transient
 log = logging.getLogger(__name__)
 
 RETRY_DELAYS_SECONDS = (0.2, 1.0, 3.0)
-
-
-def utcnow():
-    return datetime.now(timezone.utc)
 
 
 def content_key(payload):

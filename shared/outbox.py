@@ -8,12 +8,13 @@ commit and publish, a broker that was down). Delivery is therefore at least
 once, and consumers drop repeats by event id (shared/inbox.py).
 """
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from nameko.events import EventDispatcher
 from nameko.timer import timer
 from pymongo import ASCENDING, ReturnDocument
 
+from shared.clock import utcnow
 from shared.mongo import store_of
 
 log = logging.getLogger(__name__)
@@ -26,10 +27,6 @@ CLAIM_LEASE = timedelta(seconds=30)
 # Fixed here, not read from the environment: timers are bound at import time.
 RELAY_INTERVAL_SECONDS = 2
 BATCH = 100
-
-
-def utcnow():
-    return datetime.now(timezone.utc)
 
 
 class Outbox:
@@ -101,7 +98,7 @@ class EmbeddedOutbox:
         collection.create_index(cls.FIELD + ".id")
 
     def claim_stale(self, now=None):
-        cutoff = ((now or utcnow()) - STALE_AFTER).isoformat()
+        cutoff = ((now or utcnow()) - STALE_AFTER).isoformat(timespec="microseconds")
         documents = self.collection.find({self.FIELD + ".time": {"$lt": cutoff}},
                                          {self.FIELD: 1}, limit=BATCH)
         return [event for doc in documents for event in doc[self.FIELD]

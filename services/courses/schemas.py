@@ -1,5 +1,10 @@
 """courses' request and response schemas (gateway and service load the same)."""
-from marshmallow import (Schema, ValidationError, fields, validate, validates_schema)
+from datetime import datetime
+
+from marshmallow import (Schema, ValidationError, fields, post_load, validate,
+                         validates_schema)
+
+from shared.clock import to_millis
 
 CATEGORIES = ("tea_art", "incense", "law", "fitness", "cooking", "skills", "other")
 IDEMPOTENCY_KEY = validate.Regexp(r"^[A-Za-z0-9_-]{8,64}$",
@@ -33,6 +38,11 @@ class ClassFields(Schema):
     cover_url = fields.Url(schemes={"https", "http"}, validate=validate.Length(max=500))
     offer_minutes = fields.Integer(strict=True, validate=validate.Range(min=1, max=24 * 60),
                                    metadata={"description": "time to confirm an offered seat"})
+
+    @post_load
+    def to_stored_precision(self, data, **kwargs):
+        return {key: to_millis(value) if isinstance(value, datetime) else value
+                for key, value in data.items()}
 
 
 def check_times(data):

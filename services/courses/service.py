@@ -2,8 +2,6 @@
 
 Entrypoints only; the booking rules are in booking.py, the data in storage.py.
 """
-from datetime import datetime, timezone
-
 from marshmallow import ValidationError
 from nameko.rpc import rpc
 from nameko.timer import timer
@@ -12,6 +10,7 @@ from services.courses import booking, exceptions, schemas
 from services.courses.config import CoursesSettings
 from services.courses.storage import CoursesStore
 from shared.caller import UNION_STAFF
+from shared.clock import utcnow
 from shared.errors import invalid_from_validation
 from shared.inbox import EventConsumer, handles
 from shared.mongo import MongoStore
@@ -26,10 +25,6 @@ def load(schema_class, data):
         return schema_class().load(data)
     except ValidationError as err:
         raise invalid_from_validation(err)
-
-
-def now():
-    return datetime.now(timezone.utc)
 
 
 class CoursesService(ServiceBase, EventSource, EventConsumer):
@@ -58,20 +53,20 @@ class CoursesService(ServiceBase, EventSource, EventConsumer):
     @rpc
     def cancel_class(self, class_id):
         self.caller.require_role(UNION_STAFF)
-        cls, events = self.store.cancel_class(class_id, now())
+        cls, events = self.store.cancel_class(class_id, utcnow())
         self.relay.publish(events)
         return self._view(cls)
 
     @rpc
     def get_checkin_code(self, class_id):
         self.caller.require_role(UNION_STAFF)
-        return {"class_id": class_id, "code": self.store.checkin_code(class_id, now())}
+        return {"class_id": class_id, "code": self.store.checkin_code(class_id, utcnow())}
 
     @rpc
     def record_attendance(self, class_id, request):
         worker = self.caller.require_authenticated()
         code = load(schemas.AttendanceRequest, request)["code"]
-        seat, events = self.store.attend(class_id, worker.id, code, now())
+        seat, events = self.store.attend(class_id, worker.id, code, utcnow())
         self.relay.publish(events, self.store.seat_outbox)
         return schemas.Attendance().dump({"class_id": class_id,
                                           "attended_at": seat["attended_at"]})
@@ -119,35 +114,36 @@ class CoursesService(ServiceBase, EventSource, EventConsumer):
         key = load(schemas.BookingKey, {"idempotency_key": idempotency_key})["idempotency_key"]
         cls = self.store.get_class(class_id)
         result, events, outbox = booking.book(
-            self.store, self.settings, cls, worker.id, key, now())
+            self.store, self.settings, cls, worker.id, key, utcnow())
         if events:  # something was taken: tell, and say so if it was the last
             self.relay.publish(events, outbox)
-            self.relay.publish(self.store.mark_class_full(cls, now()))
+            self.relay.publish(self.store.mark_class_full(cls, utcnow()))
         return schemas.BookingResult().dump(result)
 
     @rpc
     def cancel_booking(self, class_id):
         worker = self.caller.require_authenticated()
-        self.relay.publish(self.store.leave(class_id, worker.id, now()))
+        events, outbox = self.store.leave(class_id, worker.id, utcnow())
+        self.relay.publish(events, outbox)
 
     @rpc
     def confirm_offer(self, class_id):
         worker = self.caller.require_authenticated()
-        seat, events = self.store.confirm_offer(class_id, worker.id, now())
+        seat, events = self.store.confirm_offer(class_id, worker.id, utcnow())
         self.relay.publish(events, self.store.seat_outbox)
         return schemas.BookingResult().dump(booking.answer("seat", seat, self.store))
 
     @rpc
     def list_my_bookings(self):
         worker = self.caller.require_authenticated()
-        seats, places = self.store.bookings_of(worker.id, now())
+        seats, places = self.store.bookings_of(worker.id, utcnow())
         items = ([booking.answer("seat", s, self.store) for s in seats]
                  + [booking.answer("place", p, self.store) for p in places])
         return schemas.BookingList().dump({"items": items})
 
     @timer(interval=OFFER_EXPIRY_INTERVAL_SECONDS)
     def pass_on_expired_offers(self):
-        self.relay.publish(self.store.expire_offers(now()))
+        self.relay.publish(self.store.expire_offers(utcnow()))
 
     # ---- what courses keeps from identity ---------------------------------
 

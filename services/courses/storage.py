@@ -11,13 +11,16 @@ passed on to the waitlist, a class published) use transactions and the outbox.
 """
 import secrets
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
+from marshmallow import ValidationError
 from pymongo import ASCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from services.courses import exceptions
 from services.courses.schemas import check_times
+from shared.clock import utcnow
+from shared.errors import invalid_from_validation
 from shared.events import new_event
 from shared.outbox import EmbeddedOutbox
 from shared.store import BaseStore
@@ -27,10 +30,6 @@ FREE, BOOKED, OFFERED, WAITING = "free", "booked", "offered", "waiting"
 HELD = {"$type": "string"}
 REFUSAL_MEMORY = timedelta(days=1)
 PENDING = EmbeddedOutbox.FIELD
-
-
-def utcnow():
-    return datetime.now(timezone.utc)
 
 
 def class_facts(cls):
@@ -111,7 +110,10 @@ class CoursesStore(BaseStore):
         if cls["starts_at"] <= now:
             raise exceptions.class_started()
         updated = dict(cls, **changes)
-        check_times(updated)
+        try:
+            check_times(updated)
+        except ValidationError as err:
+            raise invalid_from_validation(err)
 
         events = []
         if cls["status"] == "published":
@@ -235,7 +237,19 @@ class CoursesStore(BaseStore):
         """Undo a place taken by mistake, with the event announcing it."""
         self.db.places.update_one({"_id": place["_id"]},
                                   {"$pull": {PENDING: {"id": event["id"]}}})
-        self._free(self.db.places, place["_id"], place["holder"], None)
+        return self.leave_place(place, utcnow())
+
+    def leave_place(self, place, now):
+        """Free a waitlist place its holder gives up, announcing it in the
+        same write (a place is free again: the class is no longer full).
+        Returns the events, none if the place was not theirs any more."""
+        event = new_event(SOURCE, "waitlist_left", {
+            "class_id": place["class_id"], "worker_id": place["holder"], "at": now})
+        freed = self.db.places.update_one(
+            {"_id": place["_id"], "holder": place["holder"]},
+            {"$set": {"state": FREE, "holder": None, "key": None, "since": None},
+             "$push": {PENDING: event}}).modified_count == 1
+        return [event] if freed else []
 
     def holding(self, class_id, worker_id):
         """(kind, document) of what the worker holds in a class, or (None, None)."""
@@ -296,18 +310,21 @@ class CoursesStore(BaseStore):
 
     def leave(self, class_id, worker_id, now):
         """The worker gives up their seat (passed on to the waitlist) or their
-        place in line. Returns the events to publish."""
+        place in line. Returns (events, the embedded outbox holding them or
+        None for the outbox collection)."""
+        self.get_class(class_id)
         kind, held = self.holding(class_id, worker_id)
         if kind is None:
             raise exceptions.no_booking()
         if held["starts_at"] <= now:
             raise exceptions.class_started()
         if kind == "place":
-            if not self._free(self.db.places, held["_id"], worker_id, None):
+            events = self.leave_place(held, now)
+            if not events:
                 raise exceptions.no_booking()
-            return []
+            return events, self.place_outbox
         return self.in_transaction(
-            lambda session: self._pass_on(held, "cancelled_by_worker", now, session))
+            lambda session: self._pass_on(held, "cancelled_by_worker", now, session)), None
 
     def _free(self, collection, slot_id, holder, session):
         """True if ``holder`` still held the slot and now does not."""
@@ -356,6 +373,7 @@ class CoursesStore(BaseStore):
         return events
 
     def confirm_offer(self, class_id, worker_id, now):
+        self.get_class(class_id)
         event = new_event(SOURCE, "seat_booked", {
             "class_id": class_id, "worker_id": worker_id, "at": now})
         seat = self.db.seats.find_one_and_update(

@@ -3,8 +3,6 @@
 Entrypoints only: load the request with its schema, call the store, dump the
 answer, publish what the store recorded in the outbox.
 """
-from datetime import datetime, timezone
-
 from marshmallow import ValidationError
 from nameko.rpc import rpc
 
@@ -12,6 +10,7 @@ from services.identity import exceptions, passwords, schemas, tokens
 from services.identity.config import IdentitySettings
 from services.identity.storage import IdentityStore
 from shared.caller import UNION_STAFF
+from shared.clock import utcnow
 from shared.errors import invalid_from_validation
 from shared.mongo import MongoStore
 from shared.outbox import EventSource
@@ -45,7 +44,7 @@ class IdentityService(ServiceBase, EventSource):
     def log_in(self, request):
         credentials = load(schemas.LoginRequest, request)
         worker = self.store.find_worker_by_phone(credentials["phone"])
-        now = datetime.now(timezone.utc)
+        now = utcnow()
         if worker and worker["locked_until"] and worker["locked_until"] > now:
             raise exceptions.account_locked(worker["locked_until"])
         password_hash = worker["password_hash"] if worker else None
@@ -82,7 +81,7 @@ class IdentityService(ServiceBase, EventSource):
                 raise exceptions.refresh_token_reused()
             raise exceptions.invalid_refresh_token()
         worker = self.store.get_worker(session["worker_id"])
-        now = datetime.now(timezone.utc)
+        now = utcnow()
         access_token = tokens.issue_access_token(worker, session["_id"], self.settings, now)
         return tokens.token_pair(access_token, refresh_token, self.settings)
 

@@ -4,13 +4,14 @@ Every write that others must hear about stores its event in the outbox in the
 same transaction (BaseStore.record_events).
 """
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from pymongo import ASCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from services.identity import exceptions
 from shared.caller import UNION_STAFF, WORKER
+from shared.clock import utcnow
 from shared.domain import mask_phone
 from shared.events import new_event
 from shared.store import BaseStore
@@ -19,10 +20,6 @@ SOURCE = "identity"
 NO_MEMBERSHIP = {"status": "none", "member_number": None, "application_id": None,
                  "applied_at": None, "decided_at": None, "reason": None}
 FACT_FIELDS = ("name", "phone_masked", "occupation", "platform", "district")
-
-
-def utcnow():
-    return datetime.now(timezone.utc)
 
 
 def new_id():

@@ -59,6 +59,10 @@ class WaitlistJoined(SeatEvent):
     pass
 
 
+class WaitlistLeft(SeatEvent):
+    pass
+
+
 class WaitlistOffered(SeatEvent):
     offer_expires_at = fields.AwareDateTime(required=True)
 
@@ -77,6 +81,7 @@ SCHEMAS = {
     "class_cancelled": ClassCancelled,
     "class_attended": ClassAttended,
     "waitlist_joined": WaitlistJoined,
+    "waitlist_left": WaitlistLeft,
     "seat_booked": SeatBooked,
     "seat_released": SeatReleased,
     "waitlist_offered": WaitlistOffered,
