@@ -5,7 +5,8 @@ bench/results/<timestamp>.json.
 The yardstick always runs first: every other benchmark gets its result as
 `baseline` and reports ratios to it, measured on the same machine minutes
 apart. Settings: BENCH_REPEATS (3), BENCH_DURATION (3 s), BENCH_WARMUP
-(0.5 s), BENCH_MAX_CALLS (50,000 per run).
+(0.5 s), BENCH_MAX_CALLS (50,000 per run); the rush's own are in bench/rush.py.
+Exits non-zero when a benchmark reports errors (e.g. a FAILed rush check).
 """
 import json
 import os
@@ -17,14 +18,14 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench import yardstick
+from bench import rush, yardstick
 from bench.environment import bench_environment
 from bench.measure import LoadSettings
 
 RESULTS = Path(__file__).resolve().parent / "results"
 KEEP_LOGS = 5  # the services' and gateway's logs of the last few runs (~7 MB each)
 # Every benchmark `make bench` runs, by name; the yardstick is always first.
-BENCHMARKS = {module.NAME: module for module in (yardstick,)}
+BENCHMARKS = {module.NAME: module for module in (yardstick, rush)}
 
 
 def say(text=""):
