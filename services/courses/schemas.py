@@ -5,6 +5,7 @@ from marshmallow import (Schema, ValidationError, fields, post_load, validate,
                          validates_schema)
 
 from shared.clock import to_millis
+from shared.schemas import PartialUpdate
 
 CATEGORIES = ("tea_art", "incense", "law", "fitness", "cooking", "skills", "other")
 IDEMPOTENCY_KEY = validate.Regexp(r"^[A-Za-z0-9_-]{8,64}$",
@@ -64,15 +65,8 @@ class ClassCreateRequest(ClassFields):
         check_times(data)
 
 
-class ClassUpdateRequest(ClassFields):
-    """PATCH: any field, at least one; times are checked against the class's
-    current ones by the service."""
-
-    def load(self, data, **kwargs):
-        loaded = super().load(data, partial=True, **kwargs)
-        if not loaded:
-            raise ValidationError({"_schema": ["至少需要修改一项"]})
-        return loaded
+class ClassUpdateRequest(PartialUpdate, ClassFields):
+    """PATCH: times are checked against the class's current ones by the store."""
 
 
 class ClassListQuery(Schema):

@@ -2,7 +2,6 @@
 
 Entrypoints only; the booking rules are in booking.py, the data in storage.py.
 """
-from marshmallow import ValidationError
 from nameko.rpc import rpc
 from nameko.timer import timer
 
@@ -11,20 +10,13 @@ from services.courses.config import CoursesSettings
 from services.courses.storage import CoursesStore
 from shared.caller import UNION_STAFF
 from shared.clock import utcnow
-from shared.errors import invalid_from_validation
 from shared.inbox import EventConsumer, handles
 from shared.mongo import MongoStore
 from shared.outbox import EventSource
+from shared.schemas import load
 from shared.service import ServiceBase, Settings
 
 OFFER_EXPIRY_INTERVAL_SECONDS = 5
-
-
-def load(schema_class, data):
-    try:
-        return schema_class().load(data)
-    except ValidationError as err:
-        raise invalid_from_validation(err)
 
 
 class CoursesService(ServiceBase, EventSource, EventConsumer):

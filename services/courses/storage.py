@@ -212,26 +212,24 @@ class CoursesStore(BaseStore):
     def take_seat(self, cls, worker_id, key, now):
         """(seat, its seat_booked event), or (None, None) when no seat is
         free. Raises DuplicateKeyError when the worker already holds one."""
-        event = new_event(SOURCE, "seat_booked", {
-            "class_id": cls["_id"], "worker_id": worker_id, "at": now})
-        seat = self.db.seats.find_one_and_update(
-            {"class_id": cls["_id"], "state": FREE},
-            {"$set": {"state": BOOKED, "holder": worker_id, "key": key, "since": now},
-             "$push": {PENDING: event}},
-            sort=[("n", ASCENDING)], return_document=ReturnDocument.AFTER)
-        return (seat, event) if seat else (None, None)
+        return self._take(self.db.seats, BOOKED, "seat_booked", cls, worker_id, key, now)
 
     def take_place(self, cls, worker_id, key, now):
         """(place, its waitlist_joined event), or (None, None) when the
         waitlist is full."""
-        event = new_event(SOURCE, "waitlist_joined", {
+        return self._take(self.db.places, WAITING, "waitlist_joined", cls, worker_id, key, now)
+
+    def _take(self, slots, state, event_type, cls, worker_id, key, now):
+        """The one conditional write of the rush: the lowest free slot, its
+        new holder and the event saying so, together."""
+        event = new_event(SOURCE, event_type, {
             "class_id": cls["_id"], "worker_id": worker_id, "at": now})
-        place = self.db.places.find_one_and_update(
+        slot = slots.find_one_and_update(
             {"class_id": cls["_id"], "state": FREE},
-            {"$set": {"state": WAITING, "holder": worker_id, "key": key, "since": now},
+            {"$set": {"state": state, "holder": worker_id, "key": key, "since": now},
              "$push": {PENDING: event}},
             sort=[("n", ASCENDING)], return_document=ReturnDocument.AFTER)
-        return (place, event) if place else (None, None)
+        return (slot, event) if slot else (None, None)
 
     def give_back_place(self, place, event):
         """Undo a place taken by mistake, with the event announcing it."""

@@ -11,6 +11,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from shared.caller import EMPLOYER, STATION_KEEPER
 from shared.domain import DISTRICTS, MOBILE_PATTERN, OCCUPATIONS
+from shared.schemas import PartialUpdate
 
 PASSWORD_MIN, PASSWORD_MAX = 8, 64
 GRANTABLE_ROLES = (EMPLOYER, STATION_KEEPER)
@@ -61,14 +62,8 @@ class RefreshTokenRequest(Schema):
     refresh_token = fields.String(required=True, validate=validate.Length(min=20, max=200))
 
 
-class ProfileUpdateRequest(ProfileFields):
-    """PATCH /me: any of the profile fields, at least one."""
-
-    def load(self, data, **kwargs):
-        loaded = super().load(data, partial=True, **kwargs)
-        if not loaded:
-            raise ValidationError({"_schema": ["至少需要修改一项"]})
-        return loaded
+class ProfileUpdateRequest(PartialUpdate, ProfileFields):
+    """PATCH /me."""
 
 
 class MembershipApplicationRequest(Schema):

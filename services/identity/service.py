@@ -3,7 +3,6 @@
 Entrypoints only: load the request with its schema, call the store, dump the
 answer, publish what the store recorded in the outbox.
 """
-from marshmallow import ValidationError
 from nameko.rpc import rpc
 
 from services.identity import exceptions, passwords, schemas, tokens
@@ -11,17 +10,10 @@ from services.identity.config import IdentitySettings
 from services.identity.storage import IdentityStore
 from shared.caller import UNION_STAFF
 from shared.clock import utcnow
-from shared.errors import invalid_from_validation
 from shared.mongo import MongoStore
 from shared.outbox import EventSource
+from shared.schemas import load
 from shared.service import ServiceBase, Settings
-
-
-def load(schema_class, data):
-    try:
-        return schema_class().load(data)
-    except ValidationError as err:
-        raise invalid_from_validation(err)
 
 
 class IdentityService(ServiceBase, EventSource):

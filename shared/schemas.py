@@ -1,0 +1,22 @@
+"""Schema helpers every service uses."""
+from marshmallow import ValidationError
+
+from shared.errors import invalid_from_validation
+
+
+def load(schema_class, data):
+    """``data`` loaded by the schema, or the one InvalidInput error."""
+    try:
+        return schema_class().load(data)
+    except ValidationError as err:
+        raise invalid_from_validation(err)
+
+
+class PartialUpdate:
+    """Mixin for PATCH schemas: any of the fields, at least one."""
+
+    def load(self, data, **kwargs):
+        loaded = super().load(data, partial=True, **kwargs)
+        if not loaded:
+            raise ValidationError({"_schema": ["至少需要修改一项"]})
+        return loaded
