@@ -10,6 +10,7 @@ document's own ``pending_events`` (EmbeddedOutbox); rarer changes (a seat
 passed on to the waitlist, a class published) use transactions and the outbox.
 """
 import secrets
+import time
 import uuid
 from datetime import timedelta
 
@@ -35,6 +36,12 @@ PENDING = EmbeddedOutbox.FIELD
 def class_facts(cls):
     return {"class_id": cls["_id"], "title": cls["title"], "category": cls["category"],
             "starts_at": cls["starts_at"], "ends_at": cls["ends_at"]}
+
+
+def ticket():
+    """Order of arrival in the waitlist, to the nanosecond: stored times are
+    cut to the millisecond, and many workers join within one in a rush."""
+    return time.time_ns()
 
 
 def booking_facts(cls):
@@ -66,7 +73,7 @@ class CoursesStore(BaseStore):
             slots.create_index([("holder", ASCENDING), ("starts_at", ASCENDING)])
         db.seats.create_index([("state", ASCENDING), ("offer_expires_at", ASCENDING)])
         db.places.create_index([("class_id", ASCENDING), ("state", ASCENDING),
-                                ("since", ASCENDING), ("_id", ASCENDING)])
+                                ("ticket", ASCENDING)])
         db.refusals.create_index("at", expireAfterSeconds=int(REFUSAL_MEMORY.total_seconds()))
 
     # ---- classes ---------------------------------------------------------
@@ -226,7 +233,8 @@ class CoursesStore(BaseStore):
             "class_id": cls["_id"], "worker_id": worker_id, "at": now})
         slot = slots.find_one_and_update(
             {"class_id": cls["_id"], "state": FREE},
-            {"$set": {"state": state, "holder": worker_id, "key": key, "since": now},
+            {"$set": {"state": state, "holder": worker_id, "key": key, "since": now,
+                      "ticket": ticket()},
              "$push": {PENDING: event}},
             sort=[("n", ASCENDING)], return_document=ReturnDocument.AFTER)
         return (slot, event) if slot else (None, None)
@@ -270,8 +278,8 @@ class CoursesStore(BaseStore):
         """1 for the first in line: first come, first served."""
         ahead = self.db.places.count_documents({
             "class_id": place["class_id"], "state": WAITING,
-            "$or": [{"since": {"$lt": place["since"]}},
-                    {"since": place["since"], "_id": {"$lt": place["_id"]}}]})
+            "$or": [{"ticket": {"$lt": place["ticket"]}},
+                    {"ticket": place["ticket"], "_id": {"$lt": place["_id"]}}]})
         return ahead + 1
 
     def upcoming_seats(self, worker_id, now):
@@ -347,7 +355,7 @@ class CoursesStore(BaseStore):
         first = self.db.places.find_one_and_update(
             {"class_id": cls["_id"], "state": WAITING},
             {"$set": {"state": FREE, "holder": None, "key": None, "since": None}},
-            sort=[("since", ASCENDING), ("_id", ASCENDING)], session=session)
+            sort=[("ticket", ASCENDING), ("_id", ASCENDING)], session=session)
         if first is None:
             return []
         expires = now + timedelta(minutes=cls["offer_minutes"])
