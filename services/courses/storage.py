@@ -31,6 +31,9 @@ FREE, BOOKED, OFFERED, WAITING = "free", "booked", "offered", "waiting"
 HELD = {"$type": "string"}
 REFUSAL_MEMORY = timedelta(days=1)
 PENDING = EmbeddedOutbox.FIELD
+# A slot nobody holds: what freeing a seat or a place writes, whoever did it.
+VACANT = {"state": FREE, "holder": None, "key": None, "since": None,
+          "offer_expires_at": None, "attended_at": None}
 
 
 def class_facts(cls):
@@ -52,9 +55,8 @@ def booking_facts(cls):
 
 
 def slot_docs(class_id, kind, numbers, starts_at):
-    return [{"_id": "{}:{}{}".format(class_id, kind, n), "class_id": class_id, "n": n,
-             "state": FREE, "holder": None, "key": None, "since": None,
-             "starts_at": starts_at, "attended_at": None, PENDING: []} for n in numbers]
+    return [dict(VACANT, _id="{}:{}{}".format(class_id, kind, n), class_id=class_id, n=n,
+                 starts_at=starts_at, **{PENDING: []}) for n in numbers]
 
 
 class CoursesStore(BaseStore):
@@ -253,8 +255,7 @@ class CoursesStore(BaseStore):
             "class_id": place["class_id"], "worker_id": place["holder"], "at": now})
         freed = self.db.places.update_one(
             {"_id": place["_id"], "holder": place["holder"]},
-            {"$set": {"state": FREE, "holder": None, "key": None, "since": None},
-             "$push": {PENDING: event}}).modified_count == 1
+            {"$set": VACANT, "$push": {PENDING: event}}).modified_count == 1
         return [event] if freed else []
 
     def holding(self, class_id, worker_id):
@@ -336,9 +337,7 @@ class CoursesStore(BaseStore):
         """True if ``holder`` still held the slot and now does not."""
         return collection.update_one(
             {"_id": slot_id, "holder": holder},
-            {"$set": {"state": FREE, "holder": None, "key": None, "since": None,
-                      "offer_expires_at": None, "attended_at": None}},
-            session=session).modified_count == 1
+            {"$set": VACANT}, session=session).modified_count == 1
 
     def _pass_on(self, seat, reason, now, session):
         """Free a held seat: offer it to the first in line, or leave it free."""
@@ -354,7 +353,7 @@ class CoursesStore(BaseStore):
     def _offer(self, cls, seat_id, now, session):
         first = self.db.places.find_one_and_update(
             {"class_id": cls["_id"], "state": WAITING},
-            {"$set": {"state": FREE, "holder": None, "key": None, "since": None}},
+            {"$set": VACANT},
             sort=[("ticket", ASCENDING), ("_id", ASCENDING)], session=session)
         if first is None:
             return []
@@ -437,8 +436,7 @@ class CoursesStore(BaseStore):
             for collection in (self.db.seats, self.db.places):
                 collection.update_many(
                     {"class_id": class_id, "holder": HELD},
-                    {"$set": {"state": FREE, "holder": None, "key": None, "since": None,
-                              "offer_expires_at": None}}, session=session)
+                    {"$set": VACANT}, session=session)
             event = new_event(SOURCE, "class_cancelled", dict(
                 class_facts(cls), worker_ids=holders, at=now))
             return cancelled, self.record_events([event], session)
