@@ -39,12 +39,19 @@ def system(e2e_amqp_uri, mongo_uri, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def audit(system, mongo_uri):
-    """What the subscriber applied, read from its own database."""
+def e2e_databases(system, mongo_uri):
+    """The system's databases by service name, read directly to prove what
+    was (or was not) written. One client for the whole run."""
     from shared.mongo import connect
     client = connect(mongo_uri)
-    yield Audit(client["e2e_" + SUBSCRIBER_NAME])
+    yield lambda service: client["e2e_" + service]
     client.close()
+
+
+@pytest.fixture(scope="session")
+def audit(e2e_databases):
+    """What the subscriber applied, read from its own database."""
+    return Audit(e2e_databases(SUBSCRIBER_NAME))
 
 
 @pytest.fixture
@@ -70,12 +77,8 @@ IDENTITY_COLLECTIONS = ("workers", "applications", "sessions", "counters")
 
 
 @pytest.fixture(scope="session")
-def identity_db(system, mongo_uri):
-    """identity's own database, read directly to prove what was (not) written."""
-    from shared.mongo import connect
-    client = connect(mongo_uri)
-    yield client["e2e_identity"]
-    client.close()
+def identity_db(e2e_databases):
+    return e2e_databases("identity")
 
 
 @pytest.fixture(scope="session")

@@ -68,12 +68,8 @@ def new_key():
 
 
 @pytest.fixture(scope="module")
-def courses_db(system, mongo_uri):
-    """courses' own database, read directly to prove what was (not) written."""
-    from shared.mongo import connect
-    client = connect(mongo_uri)
-    yield client["e2e_courses"]
-    client.close()
+def courses_db(e2e_databases):
+    return e2e_databases("courses")
 
 
 @pytest.fixture(scope="module")
