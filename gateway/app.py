@@ -95,7 +95,7 @@ def call_service(route, path_params, caller, context, kwargs):
     shortcut = current_app.extensions["shortcuts"].get((route.service, route.rpc))
     if shortcut is None:
         return rpc_pool().call(route.service, route.rpc, context, **kwargs)
-    sent_at = shortcut.before(path_params, caller, kwargs)  # may refuse here
+    sent_at = shortcut.before(path_params, caller)  # may refuse here
     try:
         result = rpc_pool().call(route.service, route.rpc, context, **kwargs)
     except DomainError as error:

@@ -10,8 +10,9 @@ refusals are given from here, and only when they are true for this caller:
 
 - BOOKING_NOT_OPEN before the opening time (the same for everyone);
 - CLASS_FULL while the class is known full, to a caller not known to hold a
-  seat or place there and not sending an Idempotency-Key (a key's answer is
-  replayed by the service, which remembers it).
+  seat or place there. With or without an Idempotency-Key: a key replays what
+  it took, and a refused tap took nothing (a retry is answered afresh), so
+  only holders, whose retries replay their seat or place, must ask.
 
 Anything unknown goes to the service. A freed seat or place clears "full" at
 once; a "full" learned from an answer to a request sent before the last
@@ -87,7 +88,7 @@ class ClassFacts:
         with self.lock:
             self.classes.clear()
 
-    def refusal(self, class_id, worker_id, has_key, now=None):
+    def refusal(self, class_id, worker_id, now=None):
         """The DomainError to answer with, or None to ask the service."""
         with self.lock:
             fact = self.classes.get(class_id)
@@ -95,7 +96,7 @@ class ClassFacts:
                 return None
             if fact.opens_at and (now or datetime.now(timezone.utc)) < fact.opens_at:
                 return exceptions.booking_not_open(fact.opens_at)
-            if fact.full and not has_key and worker_id not in fact.holders:
+            if fact.full and worker_id not in fact.holders:
                 return exceptions.class_full()
             return None
 
@@ -159,9 +160,8 @@ class BookingShortcut:
     def __init__(self, facts):
         self.facts = facts
 
-    def before(self, path_params, caller, kwargs):
-        refusal = self.facts.refusal(path_params["class_id"], caller.id,
-                                     bool(kwargs.get("idempotency_key")))
+    def before(self, path_params, caller):
+        refusal = self.facts.refusal(path_params["class_id"], caller.id)
         if refusal is not None:
             raise refusal
         return time.monotonic()

@@ -8,7 +8,6 @@ conditional updates that take a seat or a place.
 from pymongo.errors import DuplicateKeyError
 
 from services.courses import exceptions
-from shared import errors
 from shared.errors import DomainError
 
 
@@ -37,56 +36,47 @@ def check_bookable(store, settings, cls, worker_id, now):
         raise exceptions.booking_limit_reached(settings.max_upcoming_bookings)
 
 
-def replay(store, cls, worker_id, key):
-    """The earlier answer to this Idempotency-Key, or None if it is new.
-    What the key took comes first: a concurrent twin of the request may have
-    been refused "already booked" while the first one was taking the seat."""
+def replay(holdings, cls, key, store):
+    """The answer to repeat for this Idempotency-Key, or None if it took
+    nothing. Only what a key took is replayed: a refusal took nothing, so a
+    retry of a refused tap is answered afresh (and may find a freed seat)."""
     if not key:
         return None
-    kind, held = store.held_with_key(worker_id, key)
-    if held is not None:
-        if held["class_id"] != cls["_id"]:
-            raise exceptions.idempotency_key_reused()
-        return answer(kind, held, store), [], None
-    refusal = store.remembered_refusal(worker_id, key)
-    if refusal is None:
-        return None
-    if refusal["class_id"] != cls["_id"]:
-        raise exceptions.idempotency_key_reused()
-    raise getattr(errors, refusal["kind"])(
-        refusal["code"], refusal["message"], refusal["details"])
+    for kind, held in holdings:
+        if held["key"] == key:
+            if held["class_id"] != cls["_id"]:
+                raise exceptions.idempotency_key_reused()
+            return answer(kind, held, store), [], None
+    return None
 
 
-def already_holding(store, cls, worker_id):
-    kind, held = store.holding(cls["_id"], worker_id)
-    if kind == "seat":
-        return exceptions.already_booked()
-    if kind == "place":
-        return exceptions.already_waitlisted()
+def already_holding(holdings, cls):
+    for kind, held in holdings:
+        if held["class_id"] == cls["_id"]:
+            if kind == "seat":
+                return exceptions.already_booked()
+            return exceptions.already_waitlisted()
     return None
 
 
 def book(store, settings, cls, worker_id, key, now):
     """(answer, events to publish, the embedded outbox holding them)."""
-    earlier = replay(store, cls, worker_id, key)
+    holdings = store.holdings(cls["_id"], worker_id, key)
+    earlier = replay(holdings, cls, key, store)
     if earlier is not None:
         return earlier
+    holding = already_holding(holdings, cls)
+    if holding:
+        raise holding
+    check_bookable(store, settings, cls, worker_id, now)
     try:
-        holding = already_holding(store, cls, worker_id)
-        if holding:
-            raise holding
-        check_bookable(store, settings, cls, worker_id, now)
         return take(store, cls, worker_id, key, now)
     except DomainError as refusal:
-        if not key:
-            raise
-        if refusal.code in HOLDING_CODES:
-            # Held by a twin request with this same key? Then that is the answer.
-            earlier = replay(store, cls, worker_id, key)
+        if key and refusal.code in HOLDING_CODES:
+            # A concurrent twin with this same key took it: that is the answer.
+            earlier = replay(store.holdings(cls["_id"], worker_id, key), cls, key, store)
             if earlier is not None:
                 return earlier
-        # The same key must get the same answer, refusals included.
-        store.remember_refusal(worker_id, key, cls["_id"], refusal)
         raise
 
 

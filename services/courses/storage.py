@@ -1,5 +1,5 @@
-"""courses' data: classes, their seats and waitlist places, a local copy of
-who is a union member, and remembered refusals for idempotency keys.
+"""courses' data: classes, their seats and waitlist places, and a local copy
+of who is a union member.
 
 Seats and waitlist places are documents created with the class, one per seat
 or place. Taking one is a single conditional write on a free document, so a
@@ -29,7 +29,6 @@ from shared.store import BaseStore
 SOURCE = "courses"
 FREE, BOOKED, OFFERED, WAITING = "free", "booked", "offered", "waiting"
 HELD = {"$type": "string"}
-REFUSAL_MEMORY = timedelta(days=1)
 PENDING = EmbeddedOutbox.FIELD
 # A slot nobody holds: what freeing a seat or a place writes, whoever did it.
 VACANT = {"state": FREE, "holder": None, "key": None, "since": None,
@@ -76,7 +75,6 @@ class CoursesStore(BaseStore):
         db.seats.create_index([("state", ASCENDING), ("offer_expires_at", ASCENDING)])
         db.places.create_index([("class_id", ASCENDING), ("state", ASCENDING),
                                 ("ticket", ASCENDING)])
-        db.refusals.create_index("at", expireAfterSeconds=int(REFUSAL_MEMORY.total_seconds()))
 
     # ---- classes ---------------------------------------------------------
 
@@ -266,14 +264,16 @@ class CoursesStore(BaseStore):
         place = self.db.places.find_one({"class_id": class_id, "holder": worker_id})
         return ("place", place) if place is not None else (None, None)
 
-    def held_with_key(self, worker_id, key):
-        """(kind, document) the worker took with this Idempotency-Key, in any
-        class, or (None, None). Scans only the worker's own few slots."""
-        seat = self.db.seats.find_one({"holder": worker_id, "key": key})
-        if seat is not None:
-            return "seat", seat
-        place = self.db.places.find_one({"holder": worker_id, "key": key})
-        return ("place", place) if place is not None else (None, None)
+    def holdings(self, class_id, worker_id, key=None):
+        """[(kind, document)] of what the worker holds in this class and, with
+        a key, what they took with it in any class: the reads a booking needs,
+        two queries on the worker's own few slots."""
+        criteria = {"holder": worker_id, "class_id": class_id}
+        if key:
+            criteria = {"holder": worker_id, "$or": [{"class_id": class_id}, {"key": key}]}
+        return [(kind, held) for kind, slots in (("seat", self.db.seats),
+                                                 ("place", self.db.places))
+                for held in slots.find(criteria, limit=2)]
 
     def position(self, place):
         """1 for the first in line: first come, first served."""
@@ -287,31 +287,18 @@ class CoursesStore(BaseStore):
         return self.db.seats.count_documents(
             {"holder": worker_id, "starts_at": {"$gt": now}})
 
-    def places_left(self, class_id):
-        return self.db.places.count_documents({"class_id": class_id, "state": FREE})
-
     def mark_class_full(self, cls, now):
         """class_full once neither a seat nor a waitlist place is left, so the
         gateway can refuse further taps without asking (gateway/class_facts.py)."""
-        if self.seats_left(cls["_id"]) or self.places_left(cls["_id"]):
+        free = {"class_id": cls["_id"], "state": FREE}
+        # Places fill after seats, so a free place is the usual, cheapest "no".
+        if self.db.places.find_one(free, {"_id": 1}) or self.db.seats.find_one(free, {"_id": 1}):
             return []
         event = new_event(SOURCE, "class_full", {
             "class_id": cls["_id"], "seats": cls["seats"],
             "waitlist_limit": cls["waitlist_limit"], "at": now})
         self.in_transaction(lambda session: self.record_events([event], session))
         return [event]
-
-    def remembered_refusal(self, worker_id, key):
-        return self.db.refusals.find_one({"_id": "{}:{}".format(worker_id, key)})
-
-    def remember_refusal(self, worker_id, key, class_id, error):
-        try:
-            self.db.refusals.insert_one({
-                "_id": "{}:{}".format(worker_id, key), "class_id": class_id,
-                "code": error.code, "message": error.message, "details": error.details,
-                "kind": type(error).__name__, "at": utcnow()})
-        except DuplicateKeyError:
-            pass  # a concurrent retry of the same request remembered it first
 
     # ---- leaving, offers -------------------------------------------------
 

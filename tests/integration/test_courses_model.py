@@ -6,8 +6,9 @@ confirmations, clock jumps across offer expiries, expiry runs and seat or
 waitlist changes. No broker: the nameko service only wraps these calls.
 
 The model: the class's seats and waitlist limit, who is booked, who holds an
-offer (until when), the waitlist in the order people joined it, and what each
-worker's keys are remembered as. After every step the database must agree
+offer (until when), the waitlist in the order people joined it, and the key
+each holder took their seat or place with (a key replays what it took; a
+refused tap took nothing, so its key is answered afresh). After every step the database must agree
 with it: booked + offered <= seats, one seat or place per worker, a seat
 document per seat, waitlist positions 1..n in joining order, and no seat left
 free while someone waits.
@@ -79,7 +80,6 @@ class CoursesModel(RuleBasedStateMachine):
         self.offered = {}     # worker -> offer_expires_at
         self.waitlist = []    # first in line first
         self.keys = {}        # worker -> key of what they hold now (or None)
-        self.refusals = {}    # (worker, key) -> code remembered for that key
         self.edits = 0
 
     def free_seats(self):
@@ -109,8 +109,6 @@ class CoursesModel(RuleBasedStateMachine):
 
     def expected_book(self, worker, key):
         """(status, position, expires, replayed) or (None, code); updates the model."""
-        if key and (worker, key) in self.refusals:
-            return None, self.refusals[(worker, key)]
         holds = worker in self.booked or worker in self.offered or worker in self.waitlist
         if key and holds and self.keys.get(worker) == key:
             return self.expected_answer(worker) + (True,), None
@@ -128,8 +126,6 @@ class CoursesModel(RuleBasedStateMachine):
             return ("waitlisted", len(self.waitlist), None, False), None
         else:
             code = "CLASS_FULL"
-        if key:
-            self.refusals[(worker, key)] = code
         return None, code
 
     # ---- rules -----------------------------------------------------------

@@ -119,14 +119,23 @@ def test_same_idempotency_key_same_answer_one_seat(new_class, rpc_as, store):
         me.book_seat(cls["id"], idempotency_key="bad key!")
 
 
-def test_a_refusal_is_replayed_for_the_same_key(new_class, rpc_as):
+def test_a_refused_key_took_nothing_and_is_answered_afresh(new_class, rpc_as, store):
     cls = new_class(seats=1, waitlist_limit=0)
-    rpc_as(worker()).courses.book_seat(cls["id"])
-    me = rpc_as(worker()).courses
+    holder = rpc_as(worker()).courses
+    holder.book_seat(cls["id"])
+    refused = worker()
+    me = rpc_as(refused).courses
     for _ in range(2):
         with pytest.raises(Conflict) as raised:
             me.book_seat(cls["id"], idempotency_key="full-tap-0001")
         assert raised.value.code == "CLASS_FULL"
+    assert store.db.list_collection_names(filter={"name": "refusals"}) == []
+    # The seat frees: the retry of the refused tap gets it, once.
+    holder.cancel_booking(cls["id"])
+    booked = me.book_seat(cls["id"], idempotency_key="full-tap-0001")
+    assert booked["status"] == "booked"
+    assert me.book_seat(cls["id"], idempotency_key="full-tap-0001") == booked
+    assert store.db.seats.count_documents({"class_id": cls["id"], "holder": refused.id}) == 1
 
 
 def test_a_freed_seat_is_offered_first_come_first_served(new_class, rpc_as, store):

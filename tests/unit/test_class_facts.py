@@ -26,16 +26,16 @@ def code_of(refusal):
 
 
 def test_unknown_classes_go_to_the_service():
-    assert ClassFacts().refusal("c1", "w1", has_key=False, now=NOW) is None
+    assert ClassFacts().refusal("c1", "w1", now=NOW) is None
 
 
 def test_not_open_is_refused_until_the_opening_time():
     facts = ClassFacts()
     facts.apply(published(NOW + timedelta(minutes=5)))
-    refusal = facts.refusal("c1", "w1", has_key=True, now=NOW)
+    refusal = facts.refusal("c1", "w1", now=NOW)
     assert code_of(refusal) == "BOOKING_NOT_OPEN"
     assert refusal.details["booking_opens_at"].startswith("2026-11-28T20:05")  # +08:00
-    assert facts.refusal("c1", "w1", has_key=False, now=NOW + timedelta(minutes=5)) is None
+    assert facts.refusal("c1", "w1", now=NOW + timedelta(minutes=5)) is None
 
 
 def test_full_is_refused_to_strangers_only():
@@ -43,10 +43,9 @@ def test_full_is_refused_to_strangers_only():
     facts.apply(published(NOW - timedelta(minutes=1)))
     facts.apply(event("seat_booked", worker_id="holder"))
     facts.apply(event("class_full", seats=1, waitlist_limit=0))
-    assert code_of(facts.refusal("c1", "stranger", has_key=False, now=NOW)) == "CLASS_FULL"
-    # The holder's repeat and any keyed request get the service's own answer.
-    assert facts.refusal("c1", "holder", has_key=False, now=NOW) is None
-    assert facts.refusal("c1", "stranger", has_key=True, now=NOW) is None
+    assert code_of(facts.refusal("c1", "stranger", now=NOW)) == "CLASS_FULL"
+    # The holder's repeat (a key's replay, or "already booked") is the service's.
+    assert facts.refusal("c1", "holder", now=NOW) is None
 
 
 @pytest.mark.parametrize("freeing", ["seat_released", "waitlist_offered", "class_updated"])
@@ -56,7 +55,7 @@ def test_a_freed_seat_or_place_clears_full(freeing):
     facts.apply(event("class_full", seats=1, waitlist_limit=0))
     facts.apply(event(freeing, worker_id="holder",
                       booking_opens_at=(NOW - timedelta(minutes=1)).isoformat()))
-    assert facts.refusal("c1", "stranger", has_key=False, now=NOW) is None
+    assert facts.refusal("c1", "stranger", now=NOW) is None
 
 
 def test_a_full_answer_older_than_the_last_release_is_not_believed():
@@ -64,19 +63,19 @@ def test_a_full_answer_older_than_the_last_release_is_not_believed():
     sent_before = time.monotonic()
     facts.apply(event("seat_released", worker_id="holder"))
     facts.learn("c1", "w1", sent_before, error=Conflict("CLASS_FULL", "满"))
-    assert facts.refusal("c1", "w2", has_key=False, now=NOW) is None
+    assert facts.refusal("c1", "w2", now=NOW) is None
     facts.learn("c1", "w1", time.monotonic(), error=Conflict("CLASS_FULL", "满"))
-    assert code_of(facts.refusal("c1", "w2", has_key=False, now=NOW)) == "CLASS_FULL"
+    assert code_of(facts.refusal("c1", "w2", now=NOW)) == "CLASS_FULL"
 
 
 def test_cancelled_classes_are_forgotten_and_so_is_everything_after_a_disconnect():
     facts = ClassFacts()
     facts.apply(published(NOW + timedelta(hours=1)))
     facts.apply(event("class_cancelled", worker_ids=[]))
-    assert facts.refusal("c1", "w1", has_key=False, now=NOW) is None
+    assert facts.refusal("c1", "w1", now=NOW) is None
     facts.apply(published(NOW + timedelta(hours=1)))
     facts.forget_all()
-    assert facts.refusal("c1", "w1", has_key=False, now=NOW) is None
+    assert facts.refusal("c1", "w1", now=NOW) is None
 
 
 class CountingPool:
@@ -104,4 +103,8 @@ def test_the_gateway_answers_a_known_refusal_without_an_rpc(monkeypatch):
     assert (again.status_code, again.json["error"], pool.calls) == (409, "CLASS_FULL", 1)
     keyed = client.post("/api/v1/classes/c1/bookings",
                         headers=dict(headers, **{"Idempotency-Key": "key-00000001"}))
-    assert keyed.status_code == 409 and pool.calls == 2  # keys are the service's to answer
+    assert (keyed.status_code, keyed.json["error"], pool.calls) == (409, "CLASS_FULL", 1)
+    # A malformed key is still refused as such: the gateway checks it first.
+    bad = client.post("/api/v1/classes/c1/bookings",
+                      headers=dict(headers, **{"Idempotency-Key": "bad key"}))
+    assert (bad.status_code, pool.calls) == (422, 1), bad.json
