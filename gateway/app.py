@@ -93,16 +93,14 @@ def forward(route, path_params):
 
 def call_service(route, path_params, caller, context, kwargs):
     shortcut = current_app.extensions["shortcuts"].get((route.service, route.rpc))
-    if shortcut is None:
-        return rpc_pool().call(route.service, route.rpc, context, **kwargs)
-    sent_at = shortcut.before(path_params, caller)  # may refuse here
+    if shortcut is not None:
+        shortcut.before(path_params, caller, kwargs)  # may refuse here
     try:
-        result = rpc_pool().call(route.service, route.rpc, context, **kwargs)
+        return rpc_pool().call(route.service, route.rpc, context, **kwargs)
     except DomainError as error:
-        shortcut.after(path_params, caller, sent_at, error=error)
+        if shortcut is not None:
+            shortcut.after(path_params, error)
         raise
-    shortcut.after(path_params, caller, sent_at, result=result)
-    return result
 
 
 def install_request_hooks(app):

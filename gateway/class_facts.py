@@ -3,24 +3,27 @@ succeed is refused without an RPC.
 
 In a class rush nearly every tap is a refusal: before booking opens, and once
 all seats and waitlist places are gone. The courses service publishes the
-facts (class_published/updated with the opening time, class_full, and every
-seat or place taken or freed); each gateway process keeps them in memory from
-its own exclusive queue, and also learns from the answers it relays. Only two
-refusals are given from here, and only when they are true for this caller:
+facts (class_published/updated with the opening time; class_full with who
+holds every seat and place; every seat or place taken or freed after), and
+each gateway process keeps them in memory from its own exclusive queue. The
+gateway answers:
 
 - BOOKING_NOT_OPEN before the opening time (the same for everyone);
-- CLASS_FULL while the class is known full, to a caller not known to hold a
-  seat or place there. With or without an Idempotency-Key: a key replays what
-  it took, and a refused tap took nothing (a retry is answered afresh), so
-  only holders, whose retries replay their seat or place, must ask.
+- while the class is full: CLASS_FULL to a worker holding nothing there, and
+  ALREADY_BOOKED / ALREADY_WAITLISTED to a holder tapping again without an
+  Idempotency-Key. A refused tap takes nothing and its key keeps nothing, so
+  a key changes none of these; only a holder's keyed retry, which replays
+  their seat or place, must ask the service.
 
-Anything unknown goes to the service. A freed seat or place clears "full" at
-once; a "full" learned from an answer to a request sent before the last
-release is ignored; losing the broker connection forgets everything.
+"Full" is believed only from class_full, which lists every holder at its
+time: a worker whose own seat_booked is late (its process died before
+publishing) is still known. Events are applied in the order of their ``at``
+times, per worker and for "full" against the last freeing event, whatever
+order they arrive in. Anything unknown goes to the service; losing the broker
+connection forgets everything.
 """
 import logging
 import threading
-import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -34,11 +37,14 @@ from shared.topology import events_exchange
 
 log = logging.getLogger(__name__)
 
-FACT_EVENTS = ("class_published", "class_updated", "class_full", "class_cancelled",
-               "seat_booked", "waitlist_joined", "seat_released", "waitlist_offered",
-               "waitlist_left")
+SEAT, PLACE = "seat", "place"
+HOLDING_EVENTS = {"seat_booked": SEAT, "waitlist_offered": SEAT, "waitlist_joined": PLACE}
+LEAVING_EVENTS = ("seat_released", "waitlist_left")
+# A seat or place may have come free: "full" is no longer known.
 FREEING_EVENTS = ("seat_released", "waitlist_offered", "waitlist_left", "class_updated")
-HOLDING_EVENTS = ("seat_booked", "waitlist_joined")
+FACT_EVENTS = (("class_published", "class_updated", "class_full", "class_cancelled")
+               + tuple(HOLDING_EVENTS) + LEAVING_EVENTS)
+EPOCH = datetime.min.replace(tzinfo=timezone.utc)
 
 
 def parse_time(text):
@@ -49,18 +55,42 @@ def parse_time(text):
 class Fact:
     opens_at: datetime = None
     full: bool = False
-    # monotonic time of the last event that may have freed a seat or place
-    freed_at: float = 0.0
-    holders: set = field(default_factory=set)
+    freed_at: datetime = EPOCH    # ``at`` of the last event that may have freed one
+    holders: dict = field(default_factory=dict)   # worker -> SEAT | PLACE
+    seen_at: dict = field(default_factory=dict)   # worker -> ``at`` of their last event
+
+    def newer(self, worker_id, at):
+        """True (and remembered) if ``at`` is not older than what is known."""
+        if at < self.seen_at.get(worker_id, EPOCH):
+            return False
+        self.seen_at[worker_id] = at
+        return True
+
+    def hold(self, worker_id, kind, at):
+        if self.newer(worker_id, at):
+            self.holders[worker_id] = kind
+
+    def leave(self, worker_id, at):
+        if self.newer(worker_id, at):
+            self.holders.pop(worker_id, None)
+
+    def learn_full(self, data):
+        at = parse_time(data["at"])
+        if at <= self.freed_at:
+            return  # something was freed after those holders were read
+        self.full = True
+        listed = dict.fromkeys(data["waitlist_holders"], PLACE)
+        listed.update(dict.fromkeys(data["seat_holders"], SEAT))
+        for worker_id in set(self.holders) - set(listed):
+            self.leave(worker_id, at)
+        for worker_id, kind in listed.items():
+            self.hold(worker_id, kind, at)
 
 
 class ClassFacts:
     def __init__(self):
         self.lock = threading.Lock()
         self.classes = {}
-
-    def _fact(self, class_id):
-        return self.classes.setdefault(class_id, Fact())
 
     def apply(self, envelope):
         """Take in one published event (any other type is ignored)."""
@@ -72,23 +102,27 @@ class ClassFacts:
             if kind == "class_cancelled":
                 self.classes.pop(class_id, None)
                 return
-            fact = self._fact(class_id)
-            if kind in ("class_published", "class_updated"):
-                fact.opens_at = parse_time(data["booking_opens_at"])
-            if kind in FREEING_EVENTS:
-                fact.full, fact.freed_at = False, time.monotonic()
-            if kind in ("seat_released", "waitlist_left"):
-                fact.holders.discard(data.get("worker_id"))
-            if kind in HOLDING_EVENTS:
-                fact.holders.add(data.get("worker_id"))
-            if kind == "class_full":
-                fact.full = True
+            self._apply(self.classes.setdefault(class_id, Fact()), kind, data)
+
+    @staticmethod
+    def _apply(fact, kind, data):
+        if kind in ("class_published", "class_updated"):
+            fact.opens_at = parse_time(data["booking_opens_at"])
+        if kind in FREEING_EVENTS:
+            fact.full = False
+            fact.freed_at = max(fact.freed_at, parse_time(data["at"]))
+        if kind in HOLDING_EVENTS:
+            fact.hold(data["worker_id"], HOLDING_EVENTS[kind], parse_time(data["at"]))
+        if kind in LEAVING_EVENTS:
+            fact.leave(data["worker_id"], parse_time(data["at"]))
+        if kind == "class_full":
+            fact.learn_full(data)
 
     def forget_all(self):
         with self.lock:
             self.classes.clear()
 
-    def refusal(self, class_id, worker_id, now=None):
+    def refusal(self, class_id, worker_id, has_key, now=None):
         """The DomainError to answer with, or None to ask the service."""
         with self.lock:
             fact = self.classes.get(class_id)
@@ -96,23 +130,23 @@ class ClassFacts:
                 return None
             if fact.opens_at and (now or datetime.now(timezone.utc)) < fact.opens_at:
                 return exceptions.booking_not_open(fact.opens_at)
-            if fact.full and worker_id not in fact.holders:
+            if not fact.full:
+                return None
+            held = fact.holders.get(worker_id)
+            if held is None:
                 return exceptions.class_full()
-            return None
+            if has_key:
+                return None  # the service replays what the key took
+            if held == SEAT:
+                return exceptions.already_booked()
+            return exceptions.already_waitlisted()
 
-    def learn(self, class_id, worker_id, sent_at, result=None, error=None):
-        """Learn from the service's answer to a booking sent at ``sent_at``
-        (a monotonic time)."""
-        with self.lock:
-            fact = self._fact(class_id)
-            if result is not None:
-                fact.holders.add(worker_id)
-            elif error.code == "BOOKING_NOT_OPEN":
+    def learn_opening(self, class_id, error):
+        """A BOOKING_NOT_OPEN answer names the opening time: keep it."""
+        if error.code == "BOOKING_NOT_OPEN":
+            with self.lock:
+                fact = self.classes.setdefault(class_id, Fact())
                 fact.opens_at = parse_time(error.details["booking_opens_at"])
-            elif error.code == "CLASS_FULL" and sent_at > fact.freed_at:
-                fact.full = True
-            elif error.code in ("ALREADY_BOOKED", "ALREADY_WAITLISTED"):
-                fact.holders.add(worker_id)
 
 
 class FactsConsumer(ConsumerMixin):
@@ -160,12 +194,12 @@ class BookingShortcut:
     def __init__(self, facts):
         self.facts = facts
 
-    def before(self, path_params, caller):
-        refusal = self.facts.refusal(path_params["class_id"], caller.id)
+    def before(self, path_params, caller, kwargs):
+        refusal = self.facts.refusal(path_params["class_id"], caller.id,
+                                     bool(kwargs.get("idempotency_key")))
         if refusal is not None:
             raise refusal
-        return time.monotonic()
 
-    def after(self, path_params, caller, sent_at, result=None, error=None):
-        if result is not None or isinstance(error, DomainError):
-            self.facts.learn(path_params["class_id"], caller.id, sent_at, result, error)
+    def after(self, path_params, error):
+        if isinstance(error, DomainError):
+            self.facts.learn_opening(path_params["class_id"], error)

@@ -1,4 +1,5 @@
 """Reading what a client sent: the JSON body and the query string, validated."""
+import functools
 import json
 
 from flask import request
@@ -49,8 +50,15 @@ def query_params(schema_class):
     return params
 
 
+@functools.lru_cache(maxsize=None)
+def schema_of(schema_class):
+    # One instance per schema: building one costs more than loading a small
+    # document, and a marshmallow schema keeps no state between loads.
+    return schema_class()
+
+
 def validate(schema_class, document):
     try:
-        schema_class().load(document)
+        schema_of(schema_class).load(document)
     except ValidationError as err:
         raise invalid_from_validation(err)

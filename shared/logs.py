@@ -15,6 +15,7 @@ from nameko.timer import Timer
 from pythonjsonlogger.json import JsonFormatter
 
 from shared.config import setting
+from shared.errors import DomainError
 
 REQUEST_ID_KEY = "request_id"
 request_id_var = contextvars.ContextVar(REQUEST_ID_KEY, default=None)
@@ -33,6 +34,16 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class AnswersAreNotErrors(logging.Filter):
+    """nameko logs every exception an entrypoint raises, with its traceback, as
+    an error. A DomainError is an answer (a refusal such as "class full"), and
+    the call's own log line already records its code; in a class rush the
+    tracebacks would cost more than the refusals."""
+
+    def filter(self, record):
+        return not (record.exc_info and isinstance(record.exc_info[1], DomainError))
+
+
 def configure(process_name):
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter(
@@ -43,6 +54,7 @@ def configure(process_name):
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(setting("LOG_LEVEL"))
+    logging.getLogger("nameko.containers").addFilter(AnswersAreNotErrors())
 
 
 class RequestLogContext(DependencyProvider):

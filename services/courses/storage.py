@@ -124,7 +124,8 @@ class CoursesStore(BaseStore):
 
         events = []
         if cls["status"] == "published":
-            events.append(new_event(SOURCE, "class_updated", booking_facts(updated)))
+            events.append(new_event(SOURCE, "class_updated",
+                                    dict(booking_facts(updated), at=now)))
 
         def write(session):
             self._resize(cls, updated, "seats", session)
@@ -288,15 +289,19 @@ class CoursesStore(BaseStore):
             {"holder": worker_id, "starts_at": {"$gt": now}})
 
     def mark_class_full(self, cls, now):
-        """class_full once neither a seat nor a waitlist place is left, so the
-        gateway can refuse further taps without asking (gateway/class_facts.py)."""
+        """class_full once neither a seat nor a waitlist place is left, with
+        who holds them, so the gateway can answer further taps without asking
+        (gateway/class_facts.py); ``now`` is read before the holders are."""
         free = {"class_id": cls["_id"], "state": FREE}
         # Places fill after seats, so a free place is the usual, cheapest "no".
         if self.db.places.find_one(free, {"_id": 1}) or self.db.seats.find_one(free, {"_id": 1}):
             return []
+        held = {"class_id": cls["_id"], "holder": HELD}
         event = new_event(SOURCE, "class_full", {
             "class_id": cls["_id"], "seats": cls["seats"],
-            "waitlist_limit": cls["waitlist_limit"], "at": now})
+            "waitlist_limit": cls["waitlist_limit"], "at": now,
+            "seat_holders": self.db.seats.distinct("holder", held),
+            "waitlist_holders": self.db.places.distinct("holder", held)})
         self.in_transaction(lambda session: self.record_events([event], session))
         return [event]
 

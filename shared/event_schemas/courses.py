@@ -24,6 +24,7 @@ class ClassPublished(ClassFacts):
 
 class ClassUpdated(ClassPublished):
     """Staff changed a published class (times, seats, waitlist)."""
+    at = fields.AwareDateTime(required=True)
 
 
 class ClassCancelled(ClassFacts):
@@ -68,11 +69,14 @@ class WaitlistOffered(SeatEvent):
 
 
 class ClassFull(EventData):
-    """No seat and no waitlist place is left."""
+    """No seat and no waitlist place is left, and who holds them."""
     class_id = fields.String(required=True)
     seats = fields.Integer(required=True)
     waitlist_limit = fields.Integer(required=True)
     at = fields.AwareDateTime(required=True)
+    seat_holders = fields.List(fields.String(), required=True, metadata={
+        "description": "workers holding a seat or an offer of one"})
+    waitlist_holders = fields.List(fields.String(), required=True)
 
 
 SCHEMAS = {

@@ -40,8 +40,9 @@ def test_not_open_and_full_are_answered_by_the_gateway(api, system, staff, new_w
     assert not logged(system, "courses-0", rid)
 
     # Open: one seat, no waitlist.
+    keyed = dict(first.headers, **{"Idempotency-Key": "shortcut-key-0001"})
     booked = wait_for(lambda: (lambda r: r if r.status_code == 201 else None)(
-        api.post(path, headers=first.headers)), timeout=10, what="booking to open")
+        api.post(path, headers=keyed)), timeout=10, what="booking to open")
     assert booked.json()["status"] == "booked"
     # Full once class_full reaches the gateway; the holder still gets the truth.
     def full_from_gateway():
@@ -51,7 +52,15 @@ def test_not_open_and_full_are_answered_by_the_gateway(api, system, staff, new_w
         wait_for(lambda: logged(system, "gateway", rid), what="the gateway's log line")
         return rid if not logged(system, "courses-0", rid) else None
     wait_for(full_from_gateway, timeout=10, what="a full refusal the service never saw")
-    assert_error(api.post(path, headers=first.headers), 409, "ALREADY_BOOKED")
+    # The holder: tapping again is answered by the gateway, from class_full's
+    # list of holders; the retry of their keyed booking replays it (service).
+    rid = request_id()
+    again = api.post(path, headers=dict(first.headers, **{"X-Request-Id": rid}))
+    assert_error(again, 409, "ALREADY_BOOKED")
+    wait_for(lambda: logged(system, "gateway", rid), what="the gateway's log line")
+    assert not logged(system, "courses-0", rid)
+    replayed = api.post(path, headers=keyed)
+    assert replayed.status_code == 201 and replayed.json() == booked.json()
 
     # A seat freed: the next tap reaches the service again and gets it.
     assert api.delete(path + "/me", headers=first.headers).status_code == 204
