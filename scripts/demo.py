@@ -39,6 +39,27 @@ CLASSES = (
     ("美食同分享:家常菜", "cooking", "王师傅", "海盐县沈荡镇 职工之家", 12, 2, 16, 0, False),
 )
 
+# 积分 earning rules the union starts with (staff edit them with
+# PUT /api/v1/points/rules): a quiz counts once, a class once, volunteer hours
+# per hour, station check-ins a few points a day; station points expire after
+# a year, so a balance reflects recent involvement.
+POINT_RULES = (
+    {"code": "quiz_passed", "label": "红色知识答题", "points": 10, "first_only": True},
+    {"code": "lesson_completed", "label": "星火课堂", "points": 5, "first_only": True,
+     "daily_cap": 20},
+    {"code": "class_attended", "label": "盐工学堂", "points": 20, "first_only": True},
+    {"code": "volunteer_hours_confirmed", "label": "志愿服务", "points": 10, "unit": "hour",
+     "daily_cap": 80},
+    {"code": "station_visited", "label": "驿站打卡", "points": 2, "daily_cap": 6,
+     "expire_days": 365},
+)
+# (name, description, cost, stock)
+REWARDS = (
+    ("红驿定制保温杯", "海盐县总工会定制 500ml 保温杯,到武原城市红色驿站领取", 200, 50),
+    ("电动车头盔", "3C 认证骑行头盔,外卖、快递小哥出行更安全", 500, 20),
+    ("职工体检套餐", "县职工服务中心合作医院基础体检一次", 1200, 10),
+)
+
 
 def base_url():
     return "http://127.0.0.1:{}".format(setting("PORT"))
@@ -78,7 +99,9 @@ def load(url):
                     application["id"]), headers=staff, timeout=15).raise_for_status()
         elif answer.status_code not in (201, 409):
             answer.raise_for_status()
-    load_classes(url, log_in(url, STAFF["phone"], STAFF["password"]))
+    staff = log_in(url, STAFF["phone"], STAFF["password"])
+    load_classes(url, staff)
+    load_points(url, staff)
 
 
 def iso_in(**delta):
@@ -104,6 +127,23 @@ def load_classes(url, staff):
                       headers=staff, timeout=15).raise_for_status()
 
 
+def load_points(url, staff):
+    """The starting earning rules (only if none were ever saved) and the
+    rewards (a name already on offer is left alone)."""
+    rules = requests.get(url + "/api/v1/points/rules", headers=staff, timeout=15).json()
+    if rules["version"] == 0:
+        requests.put(url + "/api/v1/points/rules", headers=staff, timeout=15,
+                     json={"rules": list(POINT_RULES), "based_on_version": 0}
+                     ).raise_for_status()
+    offered = requests.get(url + "/api/v1/rewards", headers=staff, timeout=15).json()["items"]
+    known = {r["name"] for r in offered}
+    for name, description, cost, stock in REWARDS:
+        if name not in known:
+            requests.post(url + "/api/v1/rewards", headers=staff, timeout=15, json={
+                "name": name, "description": description, "cost": cost, "stock": stock,
+            }).raise_for_status()
+
+
 def banner(url):
     lines = ["", "=" * 64, "红驿 Hongyi is running",
              "  API      {}/api/v1".format(url),
@@ -111,6 +151,7 @@ def banner(url):
              "  Health   {}/health".format(url),
              "  Classes  GET {}/api/v1/classes (the tea-art class opens for booking "
              "2 minutes after the first start)".format(url),
+             "  Points   GET {}/api/v1/me/points, GET {}/api/v1/rewards".format(url, url),
              "Demo accounts (phone / password):",
              "  union staff  {} / {}".format(STAFF["phone"], STAFF["password"])]
     lines += ["  worker       {} / {}  {}".format(w["phone"], w["password"], w["name"])

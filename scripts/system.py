@@ -13,7 +13,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-SERVICES = ("identity", "courses")
+SERVICES = ("identity", "courses", "ledger")
 READY_TIMEOUT_SECONDS = 60
 
 

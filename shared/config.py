@@ -25,6 +25,8 @@ DEFAULTS = {
     # worker has to confirm a seat offered to them (a class may set its own).
     "MAX_UPCOMING_BOOKINGS": "3",
     "OFFER_MINUTES": "30",
+    # ledger: the most statement lines one CSV export holds.
+    "EXPORT_MAX_ROWS": "10000",
     "PORT": "8000",
     "GATEWAY_HOST": "127.0.0.1",
     "GATEWAY_WORKERS": "2",

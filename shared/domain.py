@@ -25,3 +25,9 @@ def mask_phone(phone):
 
 def china_time(moment):
     return moment.astimezone(CHINA_TZ)
+
+
+def china_day(moment):
+    """The Asia/Shanghai calendar date of a moment, 'YYYY-MM-DD': the "day" of
+    daily caps, whatever the server's time zone."""
+    return china_time(moment).date().isoformat()

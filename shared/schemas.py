@@ -1,7 +1,11 @@
 """Schema helpers every service uses."""
-from marshmallow import ValidationError
+from marshmallow import ValidationError, validate
 
 from shared.errors import invalid_from_validation
+
+# What an Idempotency-Key header may hold (a client-made UUID fits).
+IDEMPOTENCY_KEY = validate.Regexp(r"^[A-Za-z0-9_-]{8,64}$",
+                                  error="Idempotency-Key 须为8到64位字母、数字、-或_")
 
 
 def load(schema_class, data):

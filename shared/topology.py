@@ -17,6 +17,19 @@ from nameko.extensions import DependencyProvider
 SUBSCRIPTIONS = (
     ("identity", "worker_registered", "courses", "handle_worker_registered"),
     ("identity", "membership_approved", "courses", "handle_membership_approved"),
+    # ledger: the facts it keeps (district, occupation, class titles) ...
+    ("identity", "worker_registered", "ledger", "handle_worker_registered"),
+    ("identity", "profile_updated", "ledger", "handle_profile_updated"),
+    ("courses", "class_published", "ledger", "handle_class_published"),
+    ("courses", "class_updated", "ledger", "handle_class_updated"),
+    # ... and everything that earns points (learning, volunteering and stations
+    # do not publish yet: their queues wait for them, shared/event_schemas/).
+    ("courses", "class_attended", "ledger", "handle_class_attended"),
+    ("learning", "quiz_passed", "ledger", "handle_quiz_passed"),
+    ("learning", "lesson_completed", "ledger", "handle_lesson_completed"),
+    ("volunteering", "volunteer_hours_confirmed", "ledger",
+     "handle_volunteer_hours_confirmed"),
+    ("stations", "station_visited", "ledger", "handle_station_visited"),
 )
 
 

@@ -1,0 +1,96 @@
+"""Posting one entry to a worker's account, inside the caller's transaction.
+
+An entry, its account's new balance and the lots it opens or uses are written
+together, so they cannot disagree:
+
+- the account is updated first, with one conditional write: a debit only
+  matches while ``balance >= amount``, so no interleaving of requests (or
+  processes) can take the balance below zero; two transactions on the same
+  account conflict and one is retried (BaseStore.in_transaction);
+- the entry gets the account's new ``seq`` and ``balance_after``, and is only
+  ever inserted: a unique ``source`` makes the same cause (event, request,
+  reversal) impossible to post twice, and a unique (worker_id, seq) makes a
+  lost update visible as an error instead of a wrong balance.
+"""
+import uuid
+
+from pymongo import ReturnDocument
+
+from services.ledger import lots as lot_rules
+from shared.clock import utcnow
+from shared.events import new_event
+
+SOURCE = "ledger"
+
+
+def new_id():
+    return uuid.uuid4().hex
+
+
+def points_event(event_type, entry):
+    data = {key: entry[key] for key in ("worker_id", "amount", "reason_code", "reason",
+                                        "source", "balance_after", "at")}
+    data["entry_id"] = entry["_id"]
+    if event_type == "points_reversed":
+        data["reverses"] = entry["reverses"]
+    return new_event(SOURCE, event_type, data)
+
+
+class Books:
+    def __init__(self, db, session):
+        self.db = db
+        self.session = session
+
+    def account(self, worker_id):
+        return self.db.accounts.find_one({"_id": worker_id}, session=self.session)
+
+    def post(self, worker_id, amount, entry, take_first=None, restore=None):
+        """Insert ``entry`` (its descriptive fields) moving the balance by
+        ``amount``. A credit opens a lot, or gives back ``restore`` (the lots
+        a reversed debit took); a debit uses lots oldest first, ``take_first``
+        before the others. Returns the entry, or None when a debit finds the
+        balance too low (nothing is written then)."""
+        account = self._move(worker_id, amount, entry.get("earned", 0))
+        if account is None:
+            return None
+        entry = dict(entry, _id=entry.get("_id") or new_id(), worker_id=worker_id,
+                     amount=amount, seq=account["seq"], balance_after=account["balance"],
+                     recorded_at=utcnow())
+        entry.setdefault("earned", 0)
+        if amount < 0:
+            entry["lots"] = self._use_lots(worker_id, -amount, take_first)
+        elif restore:
+            self._restore_lots(restore)
+        else:
+            self._open_lot(entry)
+        self.db.entries.insert_one(entry, session=self.session)
+        return entry
+
+    def _move(self, worker_id, amount, earned):
+        criteria = {"_id": worker_id}
+        if amount < 0:
+            criteria["balance"] = {"$gte": -amount}
+        return self.db.accounts.find_one_and_update(
+            criteria, {"$inc": {"balance": amount, "seq": 1, "earned": earned},
+                       "$set": {"updated_at": utcnow()}},
+            return_document=ReturnDocument.AFTER, session=self.session)
+
+    def _open_lot(self, entry):
+        self.db.lots.insert_one({
+            "_id": entry["_id"], "worker_id": entry["worker_id"], "amount": entry["amount"],
+            "remaining": entry["amount"], "earned_at": entry["at"], "seq": entry["seq"],
+            "expires_at": entry.get("expires_at"), "expiries": 0}, session=self.session)
+
+    def _use_lots(self, worker_id, amount, take_first):
+        open_lots = list(self.db.lots.find({"worker_id": worker_id, "remaining": {"$gt": 0}},
+                                           session=self.session))
+        taken = lot_rules.take(open_lots, amount, first=take_first)
+        for lot_id, part in taken:
+            self.db.lots.update_one({"_id": lot_id}, {"$inc": {"remaining": -part}},
+                                    session=self.session)
+        return [{"lot": lot_id, "amount": part} for lot_id, part in taken]
+
+    def _restore_lots(self, taken):
+        for part in taken:
+            self.db.lots.update_one({"_id": part["lot"]}, {"$inc": {"remaining": part["amount"]}},
+                                    session=self.session)

@@ -1,0 +1,233 @@
+"""ledger's request and response schemas (gateway and service load the same).
+
+Unknown fields are refused and numbers must be integers (``strict``): a
+points amount of "10" or 10.5 is a mistake to report, not to guess at.
+"""
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from services.ledger.periods import PERIODS
+from services.ledger.rules import EARNINGS, PER_EVENT, PER_HOUR
+from shared.domain import DISTRICTS, OCCUPATIONS
+from shared.schemas import IDEMPOTENCY_KEY
+
+MAX_POINTS = 100000
+
+
+def text(min_length, max_length, **kwargs):
+    return fields.String(validate=validate.Length(min=min_length, max=max_length), **kwargs)
+
+
+def count(low, high, **kwargs):
+    return fields.Integer(strict=True, validate=validate.Range(min=low, max=high), **kwargs)
+
+
+class Paging(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+# ---- rules -----------------------------------------------------------------
+
+class Rule(Schema):
+    code = fields.String(required=True, validate=validate.OneOf(tuple(EARNINGS)))
+    label = text(1, 20, required=True, metadata={"example": "红色知识答题"})
+    points = count(0, 1000, required=True)
+    unit = fields.String(load_default=PER_EVENT, validate=validate.OneOf((PER_EVENT, PER_HOUR)),
+                         metadata={"description": "points per event, or per hour"})
+    first_only = fields.Boolean(load_default=False, metadata={
+        "description": "only the first time of each quiz / lesson / class / ..."})
+    daily_cap = count(1, MAX_POINTS, load_default=None, allow_none=True, metadata={
+        "description": "most points of this kind per worker per day (China time)"})
+    expire_days = count(1, 3650, load_default=None, allow_none=True, metadata={
+        "description": "points expire this many days after they were earned"})
+    enabled = fields.Boolean(load_default=True)
+
+    @validates_schema
+    def hours_only_where_reported(self, data, **kwargs):
+        if data.get("unit") == PER_HOUR and not EARNINGS[data["code"]].has_hours:
+            raise ValidationError({"unit": ["该类活动没有时长,不能按小时计分"]})
+
+
+class RuleSetRequest(Schema):
+    rules = fields.List(fields.Nested(Rule), required=True,
+                        validate=validate.Length(min=1, max=len(EARNINGS)))
+    based_on_version = fields.Integer(strict=True, validate=validate.Range(min=0), metadata={
+        "description": "the version edited; refused if someone saved since"})
+
+    @validates_schema
+    def one_rule_per_code(self, data, **kwargs):
+        codes = [rule["code"] for rule in data.get("rules", ())]
+        if len(codes) != len(set(codes)):
+            raise ValidationError({"rules": ["每类活动只能有一条规则"]})
+
+
+class RuleSet(Schema):
+    version = fields.Integer()
+    rules = fields.List(fields.Nested(Rule))
+    created_at = fields.AwareDateTime(allow_none=True)
+    created_by = fields.String(allow_none=True)
+
+
+# ---- statements ------------------------------------------------------------
+
+class StatementQuery(Paging):
+    pass
+
+
+class RuleRef(Schema):
+    code = fields.String()
+    version = fields.Integer()
+
+
+class EntryView(Schema):
+    id = fields.String(attribute="_id")
+    worker_id = fields.String()
+    amount = fields.Integer()
+    line = fields.Function(lambda e: "{} {:+d}".format(e["reason"], e["amount"]),
+                           metadata={"example": "红色知识答题 第3期 首次通过 +10"})
+    reason = fields.String()
+    reason_code = fields.String()
+    kind = fields.String(metadata={"description": "award, adjustment, redemption, "
+                                                  "expiry or reversal"})
+    source = fields.String()
+    rule = fields.Nested(RuleRef, allow_none=True)
+    at = fields.AwareDateTime(metadata={"description": "when what earned or spent happened"})
+    recorded_at = fields.AwareDateTime()
+    balance_after = fields.Integer()
+    expires_at = fields.AwareDateTime(allow_none=True)
+    reverses = fields.String(allow_none=True)
+    reversed_by = fields.String(allow_none=True)
+    actor = fields.String(allow_none=True, metadata={"description": "staff who did it"})
+
+
+class EntryPage(Paging):
+    items = fields.List(fields.Nested(EntryView))
+    total = fields.Integer()
+
+
+class Balance(Schema):
+    worker_id = fields.String()
+    balance = fields.Integer()
+    earned = fields.Integer(metadata={"description": "all points ever earned, less reversals"})
+    expiring_soon = fields.Integer(metadata={"description": "points expiring within 30 days"})
+    next_expiry_at = fields.AwareDateTime(allow_none=True)
+
+
+# ---- staff: adjustments, reversals, reports ---------------------------------
+
+class AdjustmentRequest(Schema):
+    worker_id = text(1, 64, required=True)
+    amount = fields.Integer(strict=True, required=True,
+                            validate=[validate.Range(min=-MAX_POINTS, max=MAX_POINTS),
+                                      validate.NoneOf((0,), error="调整分值不能为0")])
+    reason = text(2, 200, required=True)
+
+
+class OptionalKey(Schema):
+    idempotency_key = fields.String(allow_none=True, validate=IDEMPOTENCY_KEY)
+
+
+class RequiredKey(Schema):
+    idempotency_key = fields.String(required=True, allow_none=False, validate=IDEMPOTENCY_KEY,
+                                    error_messages={"null": "须提供 Idempotency-Key 请求头"})
+
+
+class ReversalRequest(Schema):
+    reason = text(2, 200, required=True)
+
+
+class LeaderboardQuery(Schema):
+    period = fields.String(load_default="month", validate=validate.OneOf(PERIODS))
+    district = fields.String(validate=validate.OneOf(DISTRICTS))
+    occupation = fields.String(validate=validate.OneOf(OCCUPATIONS))
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class LeaderboardRow(Schema):
+    rank = fields.Integer()
+    worker_id = fields.String()
+    name = fields.String(allow_none=True)
+    district = fields.String(allow_none=True)
+    occupation = fields.String(allow_none=True)
+    points = fields.Integer()
+
+
+class Leaderboard(Schema):
+    period = fields.String()
+    since = fields.AwareDateTime(allow_none=True)
+    district = fields.String(allow_none=True)
+    occupation = fields.String(allow_none=True)
+    items = fields.List(fields.Nested(LeaderboardRow))
+
+
+class ExportQuery(Schema):
+    worker_id = text(1, 64)
+    since = fields.Date(metadata={"description": "first China day included"})
+    until = fields.Date(metadata={"description": "last China day included"})
+
+    @validates_schema
+    def in_order(self, data, **kwargs):
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            raise ValidationError({"until": ["结束日期不能早于开始日期"]})
+
+
+class CsvExport(Schema):
+    filename = fields.String()
+    content_type = fields.String()
+    rows = fields.Integer()
+    truncated = fields.Boolean(metadata={"description": "more lines than EXPORT_MAX_ROWS"})
+    csv = fields.String(metadata={"description": "UTF-8 with BOM, so Excel shows Chinese"})
+
+
+class Mismatch(Schema):
+    worker_id = fields.String()
+    problem = fields.String()
+    expected = fields.Integer()
+    found = fields.Integer()
+
+
+class Reconciliation(Schema):
+    ok = fields.Boolean()
+    accounts = fields.Integer()
+    entries = fields.Integer()
+    mismatches = fields.List(fields.Nested(Mismatch))
+
+
+# ---- rewards ---------------------------------------------------------------
+
+class RewardCreateRequest(Schema):
+    name = text(1, 50, required=True)
+    description = text(0, 500, load_default="")
+    cost = count(1, MAX_POINTS, required=True)
+    stock = count(0, MAX_POINTS, required=True)
+
+
+class RewardView(Schema):
+    id = fields.String(attribute="_id")
+    name = fields.String()
+    description = fields.String()
+    cost = fields.Integer()
+    stock = fields.Integer()
+    redeemed = fields.Integer()
+    status = fields.String()
+    created_at = fields.AwareDateTime()
+
+
+class RewardList(Schema):
+    items = fields.List(fields.Nested(RewardView))
+
+
+class RedemptionView(Schema):
+    id = fields.String(attribute="_id")
+    reward_id = fields.String()
+    reward_name = fields.String()
+    cost = fields.Integer()
+    entry_id = fields.String()
+    balance_after = fields.Integer()
+    status = fields.String(metadata={"description": "redeemed or cancelled"})
+    at = fields.AwareDateTime()
+
+
+class ReconcileQuery(Schema):
+    worker_id = text(1, 64, metadata={
+        "description": "one account, also checked entry by entry; default: all accounts"})

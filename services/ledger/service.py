@@ -1,0 +1,186 @@
+"""ledger: one points balance per worker, and the statement that explains it.
+
+Entrypoints only: earning rules are in rules.py, expiry order in lots.py,
+posting entries in posting.py, data in storage.py, reports in reports.py.
+"""
+from nameko.rpc import rpc
+from nameko.timer import timer
+
+from services.ledger import reports, schemas
+from services.ledger.config import LedgerSettings
+from services.ledger.storage import LedgerStore
+from shared.caller import UNION_STAFF
+from shared.clock import utcnow
+from shared.inbox import EventConsumer, handles
+from shared.mongo import MongoStore
+from shared.outbox import EventSource
+from shared.schemas import load
+from shared.service import ServiceBase, Settings
+
+EXPIRY_INTERVAL_SECONDS = 60
+
+
+def event_source(envelope):
+    """An entry's unique source for an event: the same event posts once."""
+    return "{}.{}:{}".format(envelope["source"], envelope["type"], envelope["id"])
+
+
+class LedgerService(ServiceBase, EventSource, EventConsumer):
+    name = "ledger"
+
+    store = MongoStore(LedgerStore)
+    settings = Settings(LedgerSettings.from_config)
+
+    # ---- workers: balance, statement, rewards ------------------------------
+
+    @rpc
+    def get_my_points(self):
+        worker = self.caller.require_authenticated()
+        return schemas.Balance().dump(self.store.balance(worker.id, utcnow()))
+
+    @rpc
+    def list_my_entries(self, query):
+        worker = self.caller.require_authenticated()
+        return self._statement(worker.id, query)
+
+    @rpc
+    def list_rewards(self):
+        self.caller.require_authenticated()
+        return schemas.RewardList().dump({"items": self.store.list_rewards()})
+
+    @rpc
+    def redeem_reward(self, reward_id, idempotency_key=None):
+        worker = self.caller.require_authenticated()
+        key = load(schemas.RequiredKey, {"idempotency_key": idempotency_key})["idempotency_key"]
+        redemption, events = self.store.redeem(worker.id, reward_id, key)
+        self.relay.publish(events)
+        return schemas.RedemptionView().dump(redemption)
+
+    def _statement(self, worker_id, query):
+        params = load(schemas.StatementQuery, query)
+        items, total = self.store.statement(worker_id, params["page"], params["per_page"])
+        return schemas.EntryPage().dump(dict(params, items=items, total=total))
+
+    # ---- staff -------------------------------------------------------------
+
+    @rpc
+    def get_account(self, worker_id):
+        self.caller.require_role(UNION_STAFF)
+        self.store.get_account(worker_id)
+        return schemas.Balance().dump(self.store.balance(worker_id, utcnow()))
+
+    @rpc
+    def list_worker_entries(self, worker_id, query):
+        self.caller.require_role(UNION_STAFF)
+        self.store.get_account(worker_id)
+        return self._statement(worker_id, query)
+
+    @rpc
+    def adjust_points(self, request, idempotency_key=None):
+        staff = self.caller.require_role(UNION_STAFF)
+        fields = load(schemas.AdjustmentRequest, request)
+        key = load(schemas.OptionalKey, {"idempotency_key": idempotency_key})["idempotency_key"]
+        entry, events = self.store.adjust(staff.id, fields, key)
+        self.relay.publish(events)
+        return schemas.EntryView().dump(entry)
+
+    @rpc
+    def reverse_entry(self, entry_id, request):
+        staff = self.caller.require_role(UNION_STAFF)
+        why = load(schemas.ReversalRequest, request)["reason"]
+        entry, events = self.store.reverse(entry_id, staff.id, why)
+        self.relay.publish(events)
+        return schemas.EntryView().dump(entry)
+
+    @rpc
+    def get_rules(self):
+        self.caller.require_role(UNION_STAFF)
+        return self._rule_set(self.store.current_rules())
+
+    @rpc
+    def set_rules(self, request):
+        staff = self.caller.require_role(UNION_STAFF)
+        fields = load(schemas.RuleSetRequest, request)
+        return self._rule_set(self.store.save_rules(
+            fields["rules"], staff.id, fields.get("based_on_version")))
+
+    @staticmethod
+    def _rule_set(rule_set):
+        return schemas.RuleSet().dump(dict(rule_set, version=rule_set["_id"]))
+
+    @rpc
+    def create_reward(self, request):
+        staff = self.caller.require_role(UNION_STAFF)
+        fields = load(schemas.RewardCreateRequest, request)
+        return schemas.RewardView().dump(self.store.create_reward(fields, staff.id))
+
+    @rpc
+    def get_leaderboard(self, query):
+        self.caller.require_role(UNION_STAFF)
+        params = load(schemas.LeaderboardQuery, query)
+        return schemas.Leaderboard().dump(reports.leaderboard(self.store.db, params, utcnow()))
+
+    @rpc
+    def export_entries_csv(self, query):
+        self.caller.require_role(UNION_STAFF)
+        params = load(schemas.ExportQuery, query)
+        return schemas.CsvExport().dump(
+            reports.export(self.store.db, params, self.settings.export_max_rows))
+
+    @rpc
+    def reconcile_balances(self, query=None):
+        self.caller.require_role(UNION_STAFF)
+        params = load(schemas.ReconcileQuery, query or {})
+        return schemas.Reconciliation().dump(
+            reports.reconcile(self.store.db, params.get("worker_id")))
+
+    # ---- expiry ------------------------------------------------------------
+
+    @timer(interval=EXPIRY_INTERVAL_SECONDS)
+    def expire_points(self):
+        self.relay.publish(self.store.expire_due(utcnow()))
+
+    # ---- what the ledger keeps from identity and courses --------------------
+
+    @handles("identity", "worker_registered")
+    def handle_worker_registered(self, data, envelope, session):
+        self.store.remember_worker(data, data["registered_at"], session)
+
+    @handles("identity", "profile_updated")
+    def handle_profile_updated(self, data, envelope, session):
+        self.store.remember_worker(data, data["updated_at"], session)
+
+    @handles("courses", "class_published")
+    def handle_class_published(self, data, envelope, session):
+        self.store.remember_class(data, session)
+
+    @handles("courses", "class_updated")
+    def handle_class_updated(self, data, envelope, session):
+        self.store.remember_class(data, session)
+
+    # ---- earning: each event through the current rules ----------------------
+    # Events found in the outbox are published by EventSource's timer after
+    # the inbox's transaction commits (a handler cannot publish before that).
+
+    @handles("courses", "class_attended")
+    def handle_class_attended(self, data, envelope, session):
+        self.store.earn("class_attended", data, event_source(envelope), session)
+
+    @handles("learning", "quiz_passed")
+    def handle_quiz_passed(self, data, envelope, session):
+        self.store.earn("quiz_passed", data, event_source(envelope), session)
+
+    @handles("learning", "lesson_completed")
+    def handle_lesson_completed(self, data, envelope, session):
+        self.store.earn("lesson_completed", data, event_source(envelope), session)
+
+    @handles("volunteering", "volunteer_hours_confirmed")
+    def handle_volunteer_hours_confirmed(self, data, envelope, session):
+        self.store.earn("volunteer_hours_confirmed", data, event_source(envelope), session)
+
+    @handles("stations", "station_visited")
+    def handle_station_visited(self, data, envelope, session):
+        self.store.earn("station_visited", data, event_source(envelope), session)
+
+
+SERVICE = LedgerService

@@ -1,0 +1,284 @@
+"""ledger's data: accounts, immutable entries, lots, rules, rewards, redemptions.
+
+- ``accounts``: one per worker: balance, seq (entries so far), lifetime
+  ``earned``, and a local copy of identity's facts (name, district,
+  occupation) for the leaderboard.
+- ``entries``: the statement. Only ever inserted (services/ledger/posting.py);
+  ``source`` is unique, so the same event, request or reversal is posted once.
+- ``lots``: what each credit still has unspent, for expiry oldest first.
+- ``rule_sets``: one document per version (``_id`` = version number).
+- ``rewards`` / ``redemptions``: stock is taken with a conditional write, and
+  a redemption's (worker, Idempotency-Key) is unique.
+- ``firsts``: every (earning type, worker, quiz / lesson / class / ...) seen,
+  so "first pass only" holds even when the first pass earned nothing.
+- ``classes``: class titles from courses' events, for statement lines.
+"""
+from datetime import timedelta
+
+from pymongo import ASCENDING, DESCENDING
+from pymongo.errors import DuplicateKeyError, PyMongoError
+
+from services.ledger import exceptions, rules
+from services.ledger.posting import Books, new_id, points_event
+from services.ledger.rewards import RewardsMixin
+from shared.clock import utcnow
+from shared.domain import china_day
+from shared.store import BaseStore, is_transient
+
+EXPIRING_SOON = timedelta(days=30)
+REVERSIBLE = ("award", "adjustment", "redemption")
+FACTS = ("name", "district", "occupation")
+NEW_ACCOUNT = {"balance": 0, "seq": 0, "earned": 0}
+
+
+class LedgerStore(RewardsMixin, BaseStore):
+    @staticmethod
+    def create_indexes(db):
+        db.entries.create_index("source", unique=True)
+        db.entries.create_index([("worker_id", ASCENDING), ("seq", ASCENDING)], unique=True)
+        db.entries.create_index([("worker_id", ASCENDING), ("reason_code", ASCENDING),
+                                 ("day", ASCENDING)])
+        db.entries.create_index([("at", ASCENDING)])
+        db.lots.create_index([("worker_id", ASCENDING), ("remaining", ASCENDING)])
+        db.lots.create_index([("expires_at", ASCENDING), ("remaining", ASCENDING)])
+        db.accounts.create_index([("earned", DESCENDING)])
+        db.rewards.create_index([("status", ASCENDING), ("created_at", ASCENDING)])
+        db.redemptions.create_index([("worker_id", ASCENDING), ("key", ASCENDING)], unique=True)
+        db.redemptions.create_index("entry_id")
+
+    def write(self, work):
+        """``work`` in a transaction; a conflict that outlasts the retries is
+        answered "busy, try again" rather than a server error."""
+        try:
+            return self.in_transaction(work)
+        except PyMongoError as error:
+            if is_transient(error):
+                raise exceptions.ledger_busy()
+            raise
+
+    @staticmethod
+    def _replayed(earlier):
+        """The twin's answer; if it is not there the clash was something else
+        (a concurrent write), and the client may retry with the same key."""
+        if earlier is None:
+            raise exceptions.ledger_busy()
+        return earlier
+
+    # ---- what the ledger keeps from identity and courses -----------------
+
+    def ensure_account(self, worker_id, session):
+        self.db.accounts.update_one(
+            {"_id": worker_id},
+            {"$setOnInsert": dict(NEW_ACCOUNT, opened_at=utcnow(), facts_at=None)},
+            upsert=True, session=session)
+
+    def remember_worker(self, data, at, session):
+        """Open the account if needed and keep the newest facts: identity's
+        events come through separate queues and may arrive out of order."""
+        self.ensure_account(data["worker_id"], session)
+        self.db.accounts.update_one(
+            {"_id": data["worker_id"], "$or": [{"facts_at": None}, {"facts_at": {"$lte": at}}]},
+            {"$set": dict({key: data[key] for key in FACTS}, facts_at=at)}, session=session)
+
+    def remember_class(self, data, session):
+        self.db.classes.update_one({"_id": data["class_id"]},
+                                   {"$set": {"title": data["title"]}},
+                                   upsert=True, session=session)
+
+    # ---- rules -----------------------------------------------------------
+
+    def current_rules(self, session=None):
+        latest = self.db.rule_sets.find_one({}, sort=[("_id", DESCENDING)], session=session)
+        return latest or {"_id": 0, "rules": [], "created_at": None, "created_by": None}
+
+    def save_rules(self, rule_list, staff_id, based_on=None):
+        current = self.current_rules()["_id"]
+        if based_on is not None and based_on != current:
+            raise exceptions.rules_changed(current)
+        rule_set = {"_id": current + 1, "rules": rule_list, "created_at": utcnow(),
+                    "created_by": staff_id}
+        try:  # two staff saving at once: the second gets a clear conflict
+            self.db.rule_sets.insert_one(rule_set)
+        except DuplicateKeyError:
+            raise exceptions.rules_changed(self.current_rules()["_id"])
+        return rule_set
+
+    # ---- earning (inside the inbox's transaction) --------------------------
+
+    def earn(self, code, data, event_source, session):
+        """Post what one earning event is worth under the current rules;
+        returns the entry, or None when it earns nothing."""
+        rule_set = self.current_rules(session)
+        rule = next((r for r in rule_set["rules"] if r["code"] == code), None)
+        if code == "class_attended":
+            data = dict(data, title=self._class_title(data["class_id"], session))
+        facts = self._facts(code, data, session)
+        self._remember_first(code, data, session)
+        award = rules.decide(code, rule, data, facts)
+        if award is None:
+            return None
+        self.ensure_account(data["worker_id"], session)
+        entry = Books(self.db, session).post(data["worker_id"], award.points, {
+            "kind": "award", "reason_code": code, "reason": award.reason,
+            "source": event_source, "rule": {"code": code, "version": rule_set["_id"]},
+            "at": award.at, "day": award.day, "subject": award.subject,
+            "expires_at": award.expires_at, "earned": award.points, "actor": None})
+        self.record_events([points_event("points_awarded", entry)], session)
+        return entry
+
+    def _facts(self, code, data, session):
+        worker_id = data["worker_id"]
+        day = china_day(data[rules.EARNINGS[code].time])
+        today = self.db.entries.find({"worker_id": worker_id, "reason_code": code,
+                                      "day": day, "kind": "award"}, {"amount": 1},
+                                     session=session)
+        seen = self.db.firsts.find_one({"_id": self._first_key(code, data)}, session=session)
+        return rules.Facts(earned_today=sum(e["amount"] for e in today),
+                           done_before=seen is not None)
+
+    def _remember_first(self, code, data, session):
+        self.db.firsts.update_one({"_id": self._first_key(code, data)},
+                                  {"$setOnInsert": {"at": utcnow()}},
+                                  upsert=True, session=session)
+
+    @staticmethod
+    def _first_key(code, data):
+        return "{}:{}:{}".format(code, data["worker_id"], data[rules.EARNINGS[code].subject])
+
+    def _class_title(self, class_id, session):
+        known = self.db.classes.find_one({"_id": class_id}, session=session)
+        return known["title"] if known else None
+
+    # ---- staff adjustments and reversals -----------------------------------
+
+    def adjust(self, staff_id, fields, key=None):
+        """A manual credit or debit with its reason and who made it. Returns
+        (entry, events); the same Idempotency-Key returns the first entry."""
+        source = "adjustment:{}:{}".format(staff_id, key) if key else "adjustment:" + new_id()
+        earlier = self._replay_adjustment(source, fields)
+        if earlier is not None:
+            return earlier, []
+        worker_id, amount = fields["worker_id"], fields["amount"]
+
+        def work(session):
+            books = Books(self.db, session)
+            if books.account(worker_id) is None:
+                raise exceptions.account_not_found()
+            entry = books.post(worker_id, amount, {
+                "kind": "adjustment", "reason_code": "adjustment",
+                "reason": "人工调整:" + fields["reason"], "source": source, "rule": None,
+                "at": utcnow(), "earned": amount, "actor": staff_id})
+            if entry is None:
+                raise exceptions.insufficient_points(books.account(worker_id)["balance"], -amount)
+            event_type = "points_awarded" if amount > 0 else "points_spent"
+            return entry, self.record_events([points_event(event_type, entry)], session)
+        try:
+            return self.write(work)
+        except DuplicateKeyError:  # a twin request with the same key won
+            return self._replayed(self._replay_adjustment(source, fields)), []
+
+    def _replay_adjustment(self, source, fields):
+        earlier = self.db.entries.find_one({"source": source})
+        if earlier is None:
+            return None
+        if (earlier["worker_id"], earlier["amount"]) != (fields["worker_id"], fields["amount"]):
+            raise exceptions.idempotency_key_reused()
+        return earlier
+
+    def reverse(self, entry_id, staff_id, why):
+        """Undo an entry with a new one that points at it, at most once.
+        Refused when taking the points back would make the balance negative."""
+        original = self.get_entry(entry_id)
+        if original["kind"] not in REVERSIBLE:
+            raise exceptions.not_reversible(original["reason_code"])
+        source = "reversal:" + entry_id
+
+        def work(session):
+            # Read in the transaction: a retry after a conflict with a
+            # concurrent reversal must see it and say so, not "overdraw".
+            if self.db.entries.count_documents({"source": source}, limit=1, session=session):
+                raise exceptions.already_reversed()
+            books = Books(self.db, session)
+            entry = books.post(original["worker_id"], -original["amount"], {
+                "kind": "reversal", "reason_code": "reversal", "reverses": entry_id,
+                "reason": "撤销「{}」:{}".format(original["reason"], why), "source": source,
+                "rule": original.get("rule"), "at": utcnow(),
+                "earned": -original.get("earned", 0), "actor": staff_id},
+                take_first=entry_id, restore=original.get("lots"))
+            if entry is None:
+                raise exceptions.reversal_would_overdraw(
+                    books.account(original["worker_id"])["balance"], original["amount"])
+            if original["kind"] == "redemption":
+                self._cancel_redemption(original, staff_id, session)
+            return entry, self.record_events([points_event("points_reversed", entry)], session)
+        try:
+            return self.write(work)
+        except DuplicateKeyError:  # a concurrent reversal of the same entry won
+            raise exceptions.already_reversed()
+
+    # ---- expiry ------------------------------------------------------------
+
+    def expire_due(self, now, limit=100):
+        """Expire what is due (oldest lots first), one transaction per lot;
+        returns the events to publish."""
+        due = list(self.db.lots.find({"expires_at": {"$lte": now}, "remaining": {"$gt": 0}},
+                                     {"_id": 1}, sort=[("expires_at", ASCENDING)], limit=limit))
+        events = []
+        for lot in due:
+            events += self.write(lambda session, lot_id=lot["_id"]: self._expire(
+                lot_id, now, session))
+        return events
+
+    def _expire(self, lot_id, now, session):
+        lot = self.db.lots.find_one({"_id": lot_id, "remaining": {"$gt": 0},
+                                     "expires_at": {"$lte": now}}, session=session)
+        if lot is None:
+            return []  # spent or expired by a concurrent run meanwhile
+        earned_by = self.db.entries.find_one({"_id": lot_id}, {"reason": 1}, session=session)
+        entry = Books(self.db, session).post(lot["worker_id"], -lot["remaining"], {
+            "kind": "expiry", "reason_code": "expired",
+            "reason": "积分过期:" + earned_by["reason"], "rule": None, "actor": None,
+            # A lot given back by a reversal may expire again: count its expiries.
+            "source": "expiry:{}:{}".format(lot_id, lot["expiries"]),
+            "at": lot["expires_at"]}, take_first=lot_id)
+        if entry is None:
+            raise RuntimeError("lots and balance disagree for " + lot["worker_id"])
+        self.db.lots.update_one({"_id": lot_id}, {"$inc": {"expiries": 1}}, session=session)
+        return self.record_events([points_event("points_spent", entry)], session)
+
+    # ---- reading -----------------------------------------------------------
+
+    def get_account(self, worker_id):
+        account = self.db.accounts.find_one({"_id": worker_id})
+        if account is None:
+            raise exceptions.account_not_found()
+        return account
+
+    def balance(self, worker_id, now):
+        """What a worker sees: a worker the ledger has not heard of yet has 0."""
+        account = self.db.accounts.find_one({"_id": worker_id}) or dict(NEW_ACCOUNT)
+        soon = list(self.db.lots.find({
+            "worker_id": worker_id, "remaining": {"$gt": 0},
+            "expires_at": {"$ne": None, "$lte": now + EXPIRING_SOON}}))
+        return {"worker_id": worker_id, "balance": account["balance"],
+                "earned": account["earned"],
+                "expiring_soon": sum(lot["remaining"] for lot in soon),
+                "next_expiry_at": min((lot["expires_at"] for lot in soon), default=None)}
+
+    def get_entry(self, entry_id):
+        entry = self.db.entries.find_one({"_id": entry_id})
+        if entry is None:
+            raise exceptions.entry_not_found()
+        return entry
+
+    def statement(self, worker_id, page, per_page):
+        """(entries newest first, each with the reversal that undid it, total)."""
+        query = {"worker_id": worker_id}
+        entries = list(self.db.entries.find(query).sort("seq", DESCENDING)
+                       .skip((page - 1) * per_page).limit(per_page))
+        reversals = self.db.entries.find(
+            {"source": {"$in": ["reversal:" + e["_id"] for e in entries]}},
+            {"reverses": 1})
+        undone = {r["reverses"]: r["_id"] for r in reversals}
+        items = [dict(e, reversed_by=undone.get(e["_id"])) for e in entries]
+        return items, self.db.entries.count_documents(query)

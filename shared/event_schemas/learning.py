@@ -1,0 +1,31 @@
+"""Events the learning service (红动海盐: lessons and the red-knowledge quiz)
+must publish. The service does not exist yet: these schemas are the contract
+it must follow, and the ledger consumes them already (services/ledger/)."""
+from marshmallow import fields, validate
+
+from shared.event_schemas.identity import EventData
+
+SOURCE = "learning"
+
+
+class QuizPassed(EventData):
+    """A worker passed a quiz (every pass: the ledger awards the first only)."""
+    worker_id = fields.String(required=True)
+    quiz_id = fields.String(required=True)
+    quiz_title = fields.String(required=True, metadata={"example": "第3期"})
+    score = fields.Integer(required=True, validate=validate.Range(min=0))
+    passed_at = fields.AwareDateTime(required=True)
+
+
+class LessonCompleted(EventData):
+    """A worker finished a 星火课堂 lesson, role-model story or pre-shift talk."""
+    worker_id = fields.String(required=True)
+    lesson_id = fields.String(required=True)
+    lesson_title = fields.String(required=True)
+    completed_at = fields.AwareDateTime(required=True)
+
+
+SCHEMAS = {
+    "quiz_passed": QuizPassed,
+    "lesson_completed": LessonCompleted,
+}
