@@ -93,14 +93,18 @@ def forward(route, path_params):
 
 def call_service(route, path_params, caller, context, kwargs):
     shortcut = current_app.extensions["shortcuts"].get((route.service, route.rpc))
-    if shortcut is not None:
-        shortcut.before(path_params, caller, kwargs)  # may refuse here
-    try:
+    if shortcut is None:
         return rpc_pool().call(route.service, route.rpc, context, **kwargs)
+    answer = shortcut.before(path_params, caller, kwargs)  # may refuse here
+    if answer is not None:
+        return answer
+    try:
+        result = rpc_pool().call(route.service, route.rpc, context, **kwargs)
     except DomainError as error:
-        if shortcut is not None:
-            shortcut.after(path_params, error)
+        shortcut.after(path_params, caller, kwargs, error=error)
         raise
+    shortcut.after(path_params, caller, kwargs, result=result)
+    return result
 
 
 def install_request_hooks(app):

@@ -12,8 +12,11 @@ gateway answers:
 - while the class is full: CLASS_FULL to a worker holding nothing there, and
   ALREADY_BOOKED / ALREADY_WAITLISTED to a holder tapping again without an
   Idempotency-Key. A refused tap takes nothing and its key keeps nothing, so
-  a key changes none of these; only a holder's keyed retry, which replays
-  their seat or place, must ask the service.
+  a key changes none of these;
+- while the class is full, a holder's retry with the key this process saw
+  take their seat or place gets that first answer again (a client retries
+  on its kept-alive connection, so usually to the same process). Any other
+  keyed retry of a holder asks the service, which replays what the key took.
 
 "Full" is believed only from class_full, which lists every holder at its
 time: a worker whose own seat_booked is late (its process died before
@@ -58,6 +61,9 @@ class Fact:
     freed_at: datetime = EPOCH    # ``at`` of the last event that may have freed one
     holders: dict = field(default_factory=dict)   # worker -> SEAT | PLACE
     seen_at: dict = field(default_factory=dict)   # worker -> ``at`` of their last event
+    # worker -> (key, the answer this process relayed when that key took a
+    # seat or place); dropped when they leave it
+    answers: dict = field(default_factory=dict)
 
     def newer(self, worker_id, at):
         """True (and remembered) if ``at`` is not older than what is known."""
@@ -73,6 +79,16 @@ class Fact:
     def leave(self, worker_id, at):
         if self.newer(worker_id, at):
             self.holders.pop(worker_id, None)
+            self.answers.pop(worker_id, None)
+
+    def replay(self, worker_id, key):
+        """The first answer to this key, if this process relayed it and the
+        worker still holds what it took."""
+        kept_key, result = self.answers.get(worker_id, (None, None))
+        if kept_key != key:
+            return None
+        taken = SEAT if result["status"] == "booked" else PLACE
+        return result if self.holders.get(worker_id) == taken else None
 
     def learn_full(self, data):
         at = parse_time(data["at"])
@@ -111,6 +127,9 @@ class ClassFacts:
         if kind in FREEING_EVENTS:
             fact.full = False
             fact.freed_at = max(fact.freed_at, parse_time(data["at"]))
+            # Someone ahead in line may have left: the service recounts.
+            fact.answers = {worker: kept for worker, kept in fact.answers.items()
+                            if kept[1]["status"] == "booked"}
         if kind in HOLDING_EVENTS:
             fact.hold(data["worker_id"], HOLDING_EVENTS[kind], parse_time(data["at"]))
         if kind in LEAVING_EVENTS:
@@ -122,8 +141,9 @@ class ClassFacts:
         with self.lock:
             self.classes.clear()
 
-    def refusal(self, class_id, worker_id, has_key, now=None):
-        """The DomainError to answer with, or None to ask the service."""
+    def shortcut(self, class_id, worker_id, key, now=None):
+        """The answer the gateway may give itself: a DomainError to refuse
+        with, a replayed result, or None to ask the service."""
         with self.lock:
             fact = self.classes.get(class_id)
             if fact is None:
@@ -135,18 +155,21 @@ class ClassFacts:
             held = fact.holders.get(worker_id)
             if held is None:
                 return exceptions.class_full()
-            if has_key:
-                return None  # the service replays what the key took
+            if key:
+                return fact.replay(worker_id, key)
             if held == SEAT:
                 return exceptions.already_booked()
             return exceptions.already_waitlisted()
 
-    def learn_opening(self, class_id, error):
-        """A BOOKING_NOT_OPEN answer names the opening time: keep it."""
-        if error.code == "BOOKING_NOT_OPEN":
-            with self.lock:
-                fact = self.classes.setdefault(class_id, Fact())
+    def learn(self, class_id, worker_id, key, result=None, error=None):
+        """From the service's answer to a booking: the opening time a
+        BOOKING_NOT_OPEN names, or what a key took (to replay it)."""
+        with self.lock:
+            fact = self.classes.setdefault(class_id, Fact())
+            if error is not None and error.code == "BOOKING_NOT_OPEN":
                 fact.opens_at = parse_time(error.details["booking_opens_at"])
+            elif key and result and result["status"] in ("booked", "waitlisted"):
+                fact.answers[worker_id] = (key, result)
 
 
 class FactsConsumer(ConsumerMixin):
@@ -195,11 +218,14 @@ class BookingShortcut:
         self.facts = facts
 
     def before(self, path_params, caller, kwargs):
-        refusal = self.facts.refusal(path_params["class_id"], caller.id,
-                                     bool(kwargs.get("idempotency_key")))
-        if refusal is not None:
-            raise refusal
+        """A result to answer with at once, or None; raises a refusal."""
+        answer = self.facts.shortcut(path_params["class_id"], caller.id,
+                                     kwargs.get("idempotency_key"))
+        if isinstance(answer, DomainError):
+            raise answer
+        return answer
 
-    def after(self, path_params, error):
-        if isinstance(error, DomainError):
-            self.facts.learn_opening(path_params["class_id"], error)
+    def after(self, path_params, caller, kwargs, result=None, error=None):
+        if result is not None or isinstance(error, DomainError):
+            self.facts.learn(path_params["class_id"], caller.id,
+                             kwargs.get("idempotency_key"), result, error)

@@ -5,11 +5,9 @@ from marshmallow import (Schema, ValidationError, fields, post_load, validate,
                          validates_schema)
 
 from shared.clock import to_millis
-from shared.schemas import PartialUpdate
+from shared.schemas import IDEMPOTENCY_KEY, PartialUpdate
 
 CATEGORIES = ("tea_art", "incense", "law", "fitness", "cooking", "skills", "other")
-IDEMPOTENCY_KEY = validate.Regexp(r"^[A-Za-z0-9_-]{8,64}$",
-                                  error="Idempotency-Key 须为8到64位字母、数字、-或_")
 
 
 class Venue(Schema):

@@ -37,22 +37,22 @@ def open_class(*events):
     return facts
 
 
-def code_of(facts, worker, has_key=False):
-    refusal = facts.refusal("c1", worker, has_key, now=NOW)
+def code_of(facts, worker, key=None):
+    refusal = facts.shortcut("c1", worker, key, now=NOW)
     return refusal.code if refusal else None
 
 
 def test_unknown_classes_go_to_the_service():
-    assert ClassFacts().refusal("c1", "w1", False, now=NOW) is None
+    assert ClassFacts().shortcut("c1", "w1", None, now=NOW) is None
 
 
 def test_not_open_is_refused_until_the_opening_time():
     facts = ClassFacts()
     facts.apply(published(NOW + timedelta(minutes=5)))
-    refusal = facts.refusal("c1", "w1", True, now=NOW)
+    refusal = facts.shortcut("c1", "w1", "key-00000001", now=NOW)
     assert refusal.code == "BOOKING_NOT_OPEN"
     assert refusal.details["booking_opens_at"].startswith("2026-11-28T20:05")  # +08:00
-    assert facts.refusal("c1", "w1", False, now=NOW + timedelta(minutes=5)) is None
+    assert facts.shortcut("c1", "w1", None, now=NOW + timedelta(minutes=5)) is None
 
 
 def test_an_open_class_not_known_full_goes_to_the_service():
@@ -63,12 +63,40 @@ def test_an_open_class_not_known_full_goes_to_the_service():
 def test_when_full_strangers_are_refused_and_holders_told_what_they_hold():
     facts = open_class(full(2, seats=["booked"], waiting=["waiting"]))
     assert code_of(facts, "stranger") == "CLASS_FULL"
-    assert code_of(facts, "stranger", has_key=True) == "CLASS_FULL"  # a refusal keeps nothing
+    assert code_of(facts, "stranger", "key-00000001") == "CLASS_FULL"  # it keeps nothing
     assert code_of(facts, "booked") == "ALREADY_BOOKED"
     assert code_of(facts, "waiting") == "ALREADY_WAITLISTED"
-    # A holder's keyed retry replays their seat or place: the service's answer.
-    assert code_of(facts, "booked", has_key=True) is None
-    assert code_of(facts, "waiting", has_key=True) is None
+    # A holder's keyed retry replays what the key took: the service knows.
+    assert code_of(facts, "booked", "key-00000001") is None
+    assert code_of(facts, "waiting", "key-00000002") is None
+
+
+def answer(status, seconds):
+    return {"class_id": "c1", "status": status, "position": 1 if status == "waitlisted"
+            else None, "offer_expires_at": None, "at": at(seconds)}
+
+
+def test_a_key_this_process_saw_take_a_seat_is_replayed_while_it_holds():
+    facts = open_class()
+    booked, waiting = answer("booked", 1), answer("waitlisted", 2)
+    facts.learn("c1", "w1", "key-seat-0001", result=booked)
+    facts.learn("c1", "w2", "key-place-001", result=waiting)
+    facts.learn("c1", "w3", None, result=booked)  # no key: nothing to replay
+    facts.apply(full(3, seats=["w1", "w3"], waiting=["w2"]))
+    assert facts.shortcut("c1", "w1", "key-seat-0001", now=NOW) == booked
+    assert facts.shortcut("c1", "w2", "key-place-001", now=NOW) == waiting
+    assert facts.shortcut("c1", "w1", "another-key-1", now=NOW) is None  # the service's
+    assert facts.shortcut("c1", "w3", "key-seat-0001", now=NOW) is None
+    # Someone left the line (positions move), then it filled again: the
+    # place's answer is the service's to recount; the seat's still stands.
+    facts.apply(event("waitlist_left", worker_id="w9", at=at(4)))
+    facts.apply(full(5, seats=["w1", "w3"], waiting=["w2", "w4"]))
+    assert facts.shortcut("c1", "w2", "key-place-001", now=NOW) is None
+    assert facts.shortcut("c1", "w1", "key-seat-0001", now=NOW) == booked
+    # Released: no longer replayed (nor is the class full).
+    facts.apply(event("seat_released", worker_id="w1", at=at(6)))
+    facts.apply(full(7, seats=["w3", "w5"], waiting=["w2", "w4"]))
+    assert code_of(facts, "w1", "key-seat-0001") == "CLASS_FULL"
 
 
 def test_a_holder_whose_own_event_is_late_is_known_from_class_full():
@@ -112,10 +140,10 @@ def test_cancelled_classes_are_forgotten_and_so_is_everything_after_a_disconnect
     facts = ClassFacts()
     facts.apply(published(NOW + timedelta(hours=1)))
     facts.apply(event("class_cancelled", worker_ids=[]))
-    assert facts.refusal("c1", "w1", False, now=NOW) is None
+    assert facts.shortcut("c1", "w1", None, now=NOW) is None
     facts.apply(published(NOW + timedelta(hours=1)))
     facts.forget_all()
-    assert facts.refusal("c1", "w1", False, now=NOW) is None
+    assert facts.shortcut("c1", "w1", None, now=NOW) is None
 
 
 class CountingPool:
