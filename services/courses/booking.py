@@ -23,7 +23,7 @@ def answer(kind, held, store):
             "position": store.position(held), "offer_expires_at": None, "at": held["since"]}
 
 
-def check_bookable(store, settings, cls, worker_id, now):
+def check_bookable(store, settings, cls, worker_id, holdings, now):
     if cls["status"] != "published":
         raise exceptions.class_not_bookable()
     if now < cls["booking_opens_at"]:
@@ -32,7 +32,8 @@ def check_bookable(store, settings, cls, worker_id, now):
         raise exceptions.booking_closed()
     if cls["members_only"] and not store.is_member(worker_id):
         raise exceptions.members_only()
-    if store.upcoming_seats(worker_id, now) >= settings.max_upcoming_bookings:
+    upcoming = sum(1 for kind, held in holdings if kind == "seat" and held["starts_at"] > now)
+    if upcoming >= settings.max_upcoming_bookings:
         raise exceptions.booking_limit_reached(settings.max_upcoming_bookings)
 
 
@@ -61,20 +62,20 @@ def already_holding(holdings, cls):
 
 def book(store, settings, cls, worker_id, key, now):
     """(answer, events to publish, the embedded outbox holding them)."""
-    holdings = store.holdings(cls["_id"], worker_id, key)
+    holdings = store.holdings(cls["_id"], worker_id, key, now)
     earlier = replay(holdings, cls, key, store)
     if earlier is not None:
         return earlier
     holding = already_holding(holdings, cls)
     if holding:
         raise holding
-    check_bookable(store, settings, cls, worker_id, now)
+    check_bookable(store, settings, cls, worker_id, holdings, now)
     try:
         return take(store, cls, worker_id, key, now)
     except DomainError as refusal:
         if key and refusal.code in HOLDING_CODES:
             # A concurrent twin with this same key took it: that is the answer.
-            earlier = replay(store.holdings(cls["_id"], worker_id, key), cls, key, store)
+            earlier = replay(store.holdings(cls["_id"], worker_id, key, now), cls, key, store)
             if earlier is not None:
                 return earlier
         raise

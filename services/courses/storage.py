@@ -265,16 +265,16 @@ class CoursesStore(BaseStore):
         place = self.db.places.find_one({"class_id": class_id, "holder": worker_id})
         return ("place", place) if place is not None else (None, None)
 
-    def holdings(self, class_id, worker_id, key=None):
-        """[(kind, document)] of what the worker holds in this class and, with
-        a key, what they took with it in any class: the reads a booking needs,
-        two queries on the worker's own few slots."""
-        criteria = {"holder": worker_id, "class_id": class_id}
-        if key:
-            criteria = {"holder": worker_id, "$or": [{"class_id": class_id}, {"key": key}]}
-        return [(kind, held) for kind, slots in (("seat", self.db.seats),
-                                                 ("place", self.db.places))
-                for held in slots.find(criteria, limit=2)]
+    def holdings(self, class_id, worker_id, key, now):
+        """[(kind, document)] of what the worker holds in this class, what
+        they took with this key in any class, and every upcoming seat they
+        hold (for the per-worker cap): the reads a booking needs, in two
+        queries on the worker's own few slots."""
+        mine = [{"class_id": class_id}] + ([{"key": key}] if key else [])
+        seats = self.db.seats.find(
+            {"holder": worker_id, "$or": mine + [{"starts_at": {"$gt": now}}]})
+        places = self.db.places.find({"holder": worker_id, "$or": mine}, limit=2)
+        return [("seat", held) for held in seats] + [("place", held) for held in places]
 
     def position(self, place):
         """1 for the first in line: first come, first served."""
@@ -283,10 +283,6 @@ class CoursesStore(BaseStore):
             "$or": [{"ticket": {"$lt": place["ticket"]}},
                     {"ticket": place["ticket"], "_id": {"$lt": place["_id"]}}]})
         return ahead + 1
-
-    def upcoming_seats(self, worker_id, now):
-        return self.db.seats.count_documents(
-            {"holder": worker_id, "starts_at": {"$gt": now}})
 
     def mark_class_full(self, cls, now):
         """class_full once neither a seat nor a waitlist place is left, with
