@@ -324,10 +324,7 @@ def test_concurrent_earning_spending_and_reversals_with_ledgers_killed_keep_the_
 
     wait_for(lambda: consumers(amqp_uri) == PROCESSES, timeout=60, interval=0.3,
              what="the restarted ledgers consuming")
-    # Generous: a redelivered event whose document a killed process's
-    # transaction still holds waits for that transaction to be aborted (60 s
-    # lifetime), and on a busy CI machine the backlog itself is slow.
-    wait_for(lambda: drained(amqp_uri, ledger_db, run), timeout=240, interval=0.5,
+    wait_for(lambda: drained(amqp_uri, ledger_db, run), timeout=60, interval=0.5,
              what="the ledger to apply the backlog")
     # What the killed processes left unpublished, the relay's timer sends.
     wait_for(lambda: ledger_db.outbox.count_documents({"sent_at": None}) == 0,
