@@ -40,7 +40,7 @@ from shared.topology import events_exchange
 
 log = logging.getLogger(__name__)
 
-SEAT, PLACE = "seat", "place"
+SEAT, PLACE = "seat", "place"  # the kinds services/courses/booking.py holds
 HOLDING_EVENTS = {"seat_booked": SEAT, "waitlist_offered": SEAT, "waitlist_joined": PLACE}
 LEAVING_EVENTS = ("seat_released", "waitlist_left")
 # A seat or place may have come free: "full" is no longer known.
@@ -157,9 +157,7 @@ class ClassFacts:
                 return exceptions.class_full()
             if key:
                 return fact.replay(worker_id, key)
-            if held == SEAT:
-                return exceptions.already_booked()
-            return exceptions.already_waitlisted()
+            return exceptions.already_holding(held)
 
     def learn(self, class_id, worker_id, key, result=None, error=None):
         """From the service's answer to a booking: the opening time a

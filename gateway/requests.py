@@ -1,5 +1,4 @@
 """Reading what a client sent: the JSON body and the query string, validated."""
-import functools
 import json
 
 from flask import request
@@ -8,6 +7,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from gateway.errors import GatewayError
 from shared.errors import invalid_from_validation
+from shared.schemas import load
 
 
 def json_body(schema_class):
@@ -50,15 +50,6 @@ def query_params(schema_class):
     return params
 
 
-@functools.lru_cache(maxsize=None)
-def schema_of(schema_class):
-    # One instance per schema: building one costs more than loading a small
-    # document, and a marshmallow schema keeps no state between loads.
-    return schema_class()
-
-
 def validate(schema_class, document):
-    try:
-        schema_of(schema_class).load(document)
-    except ValidationError as err:
-        raise invalid_from_validation(err)
+    """Checked as the service will load it (the service loads it again)."""
+    load(schema_class, document)

@@ -54,9 +54,7 @@ def replay(holdings, cls, key, store):
 def already_holding(holdings, cls):
     for kind, held in holdings:
         if held["class_id"] == cls["_id"]:
-            if kind == "seat":
-                return exceptions.already_booked()
-            return exceptions.already_waitlisted()
+            return exceptions.already_holding(kind)
     return None
 
 

@@ -38,6 +38,12 @@ def already_waitlisted():
     return Conflict("ALREADY_WAITLISTED", "您已在该课程的候补名单中")
 
 
+def already_holding(kind):
+    """The refusal for a worker holding a "seat" (or an offer of one) or a
+    waitlist "place" in the class."""
+    return already_booked() if kind == "seat" else already_waitlisted()
+
+
 def booking_limit_reached(limit):
     return Conflict("BOOKING_LIMIT_REACHED",
                     "您已报名{}门未开始的课程,请先参加或取消后再报名".format(limit))
