@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
 
-.PHONY: run test bench staff setup rabbitmq clean
+.PHONY: run test bench staff reconcile setup rabbitmq clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,12 @@ bench: setup rabbitmq
 ## make staff PHONE=... PASSWORD=... [NAME=...]: create a union staff account
 staff: setup
 	$(PY) -m scripts.staff --phone "$(PHONE)" --password "$(PASSWORD)" --name "$(NAME)"
+
+## make reconcile [WORKER=<id>]: recompute every points balance from the ledger's
+## entries and report any drift (exits non-zero on drift); same database settings
+## as `make run` (MONGO_URI, MONGO_DB_PREFIX)
+reconcile: setup
+	$(PY) -m scripts.reconcile --worker-id "$(WORKER)"
 
 clean:
 	rm -rf $(VENV)

@@ -130,30 +130,41 @@ def safe_cell(value):
 
 # ---- reconciliation ------------------------------------------------------------
 
-def reconcile(db, worker_id=None):
+def reconcile(db, worker_id=None, session=None):
     """Every account (or one, then also entry by entry) recomputed from its
-    entries and lots; the mismatches."""
+    entries and lots; the mismatches. Pass a snapshot session
+    (``reconcile_at_one_time``) to read all of it at one point in time: read piece
+    by piece while the ledger writes, an entry and its account's balance may
+    be seen on either side of their transaction and look like drift."""
     only = {"worker_id": worker_id} if worker_id else {}
     sums = {row["_id"]: row for row in db.entries.aggregate([
         {"$match": only},
         {"$group": {"_id": "$worker_id", "amount": {"$sum": "$amount"},
-                    "entries": {"$sum": 1}, "lowest": {"$min": "$balance_after"}}}])}
+                    "entries": {"$sum": 1}, "lowest": {"$min": "$balance_after"}}}],
+        session=session)}
+    entries = sum(row["entries"] for row in sums.values())
     lots = {row["_id"]: row["remaining"] for row in db.lots.aggregate([
-        {"$match": only}, {"$group": {"_id": "$worker_id", "remaining": {"$sum": "$remaining"}}}])}
+        {"$match": only}, {"$group": {"_id": "$worker_id", "remaining": {"$sum": "$remaining"}}}],
+        session=session)}
     mismatches, accounts = [], 0
     for account in db.accounts.find({"_id": worker_id} if worker_id else {},
-                                    {"balance": 1, "seq": 1}):
+                                    {"balance": 1, "seq": 1}, session=session):
         accounts += 1
         mismatches += account_mismatches(account, sums.pop(account["_id"], None),
                                          lots.get(account["_id"], 0))
     for orphan, row in sums.items():  # entries of an account that does not exist
         mismatches.append(mismatch(orphan, "entries_without_account", 0, row["entries"]))
     if worker_id:
-        mismatches += running_balance_breaks(db, worker_id)
-    entries = (db.entries.count_documents(only) if worker_id
-               else db.entries.estimated_document_count())
+        mismatches += running_balance_breaks(db, worker_id, session)
     return {"ok": not mismatches, "accounts": accounts, "entries": entries,
             "mismatches": mismatches}
+
+
+def reconcile_at_one_time(db, worker_id=None):
+    """``reconcile`` on a snapshot: every read sees the database as of the
+    first one, so a busy ledger shows no drift that is not there."""
+    with db.client.start_session(snapshot=True) as session:
+        return reconcile(db, worker_id, session)
 
 
 def account_mismatches(account, sums, lots_remaining):
@@ -171,11 +182,12 @@ def mismatch(worker_id, problem, expected, found):
     return {"worker_id": worker_id, "problem": problem, "expected": expected, "found": found}
 
 
-def running_balance_breaks(db, worker_id):
+def running_balance_breaks(db, worker_id, session=None):
     """Entries of one account whose ``balance_after`` is not the running sum
     in ``seq`` order (an entry changed, lost or inserted out of turn)."""
     total, breaks = 0, []
-    for seq, entry in enumerate(db.entries.find({"worker_id": worker_id}).sort("seq", 1), 1):
+    for seq, entry in enumerate(db.entries.find({"worker_id": worker_id},
+                                                session=session).sort("seq", 1), 1):
         total += entry["amount"]
         if entry["balance_after"] != total or entry["seq"] != seq:
             breaks.append(mismatch(worker_id, "running_balance:" + entry["_id"],

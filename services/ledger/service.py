@@ -132,7 +132,7 @@ class LedgerService(ServiceBase, EventSource, EventConsumer):
         self.caller.require_role(UNION_STAFF)
         params = load(schemas.ReconcileQuery, query or {})
         return schemas.Reconciliation().dump(
-            reports.reconcile(self.store.db, params.get("worker_id")))
+            reports.reconcile_at_one_time(self.store.db, params.get("worker_id")))
 
     # ---- expiry ------------------------------------------------------------
 

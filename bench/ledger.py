@@ -1,0 +1,284 @@
+"""The ledger consuming a backlog: earning events applied per second, as a
+ratio to the bare publish rate measured in the same run.
+
+Per run (all on loopback; set-up not timed):
+1. the ledger process(es) are paused (SIGSTOP: the queue keeps what arrives);
+2. N ``class_attended`` events (each a new class, for W workers whose
+   accounts opened from ``worker_registered`` before the runs) are published
+   to ``courses.events`` as courses publishes them (JSON, persistent, with
+   publisher confirms), one after another from one connection: the bare
+   publish rate is N / the seconds that took;
+3. the ledger resumes (SIGCONT) and works through the backlog; the applied
+   rate is N / the seconds until the N-th entry is in the ledger's database
+   (polled every 0.1 s);
+4. the reconciliation (services/ledger/reports.py, as `make reconcile` runs
+   it) must report zero drift, and there must be exactly N new entries.
+
+Every applied event is a transaction (inbox record, rule lookup, first-pass
+and daily-cap reads, account update, entry, lot, outbox) plus the relay
+publishing its ``points_awarded``; the bare publish is one confirmed message.
+
+Settings: BENCH_LEDGER_EVENTS (N, 2000), BENCH_LEDGER_WORKERS (W, 300),
+BENCH_LEDGER_DRAIN_SECONDS (300: a run whose backlog is not applied by then
+FAILs), and BENCH_REPEATS (runs; medians reported).
+"""
+import os
+import signal
+import statistics
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+
+from kombu import Connection, Producer
+from nameko.standalone.rpc import ClusterRpcProxy
+
+from bench import measure as m
+from services.ledger import reports
+from shared.caller import UNION_STAFF, Caller
+from shared.events import new_event
+from shared.mongo import connect, database_name
+from shared.topology import events_exchange
+
+NAME = "ledger"
+POINTS = 5
+RULE = {"code": "class_attended", "label": "盐工学堂", "points": POINTS}
+STAFF = Caller(id="bench-ledger-staff", roles=("worker", UNION_STAFF), session_id="bench")
+POLL_SECONDS = 0.1
+ACCOUNTS_TIMEOUT_SECONDS = 120
+
+
+@dataclass(frozen=True)
+class LedgerSettings:
+    events: int = 2000
+    workers: int = 300
+    drain_seconds: float = 300.0
+
+    @classmethod
+    def from_env(cls):
+        get = os.environ.get
+        return cls(events=int(get("BENCH_LEDGER_EVENTS", cls.events)),
+                   workers=int(get("BENCH_LEDGER_WORKERS", cls.workers)),
+                   drain_seconds=float(get("BENCH_LEDGER_DRAIN_SECONDS", cls.drain_seconds)))
+
+
+class Publisher:
+    """Events to a service's topic exchange, as a nameko service publishes
+    them: JSON, persistent, each confirmed by the broker."""
+
+    def __init__(self, amqp_uri):
+        self.connection = Connection(amqp_uri, transport_options={"confirm_publish": True})
+        self.producer = Producer(self.connection.channel(), serializer="json")
+
+    def publish(self, envelope):
+        self.producer.publish(envelope, routing_key=envelope["type"], delivery_mode=2,
+                              exchange=events_exchange(envelope["source"]).name)
+
+    def close(self):
+        self.connection.close()
+
+
+@dataclass
+class RunFigures:
+    events: int
+    publish_seconds: float
+    publish_per_s: float
+    apply_seconds: float      # resume → the N-th entry seen; NaN if not drained
+    applied: int              # new entries seen
+    applied_per_s: float
+    ratio: float              # applied/s ÷ published/s
+    drift: int                # reconciliation mismatches (must be 0)
+
+
+@dataclass
+class LedgerResult:
+    settings: LedgerSettings
+    runs: list = field(default_factory=list)       # [RunFigures]
+    failures: list = field(default_factory=list)   # what FAILed, run by run
+
+    @property
+    def errors(self):
+        return len(self.failures)
+
+    def figure(self, name):
+        values = [getattr(r, name) for r in self.runs if getattr(r, name) == getattr(r, name)]
+        if not values:
+            return m.Figure(float("nan"), float("nan"), float("nan"))
+        return m.Figure(statistics.median(values), min(values), max(values))
+
+    def to_dict(self):
+        names = ("publish_per_s", "applied_per_s", "ratio", "publish_seconds",
+                 "apply_seconds", "drift")
+        return {"settings": asdict(self.settings),
+                "medians": {n: asdict(self.figure(n)) for n in names},
+                "runs": [asdict(r) for r in self.runs],
+                "failures": self.failures, "errors": self.errors}
+
+    def table(self):
+        return format_table(self)
+
+
+# ---- the pieces ------------------------------------------------------------
+
+class Ledger:
+    """The running system's ledger: its processes, its database, its RPC."""
+
+    def __init__(self, target):
+        self.system = target.system
+        self.amqp_uri = target.amqp_uri
+        env = self.system.env
+        self.client = connect(env["MONGO_URI"])
+        self.db = self.client[database_name(env["MONGO_DB_PREFIX"], "ledger")]
+
+    def processes(self):
+        return [p for p in self.system.services["ledger"] if p.poll() is None]
+
+    def signal(self, sig):
+        for process in self.processes():
+            os.killpg(process.pid, sig)
+
+    def entries(self):
+        return self.db.entries.estimated_document_count()
+
+    def use_rule(self):
+        """Earn POINTS per class attended (other rules kept as they are)."""
+        with ClusterRpcProxy({"AMQP_URI": self.amqp_uri},
+                             context_data={"caller": STAFF.to_context()},
+                             timeout=30) as rpc:
+            current = rpc.ledger.get_rules()
+            rules = [r for r in current["rules"] if r["code"] != RULE["code"]] + [RULE]
+            rpc.ledger.set_rules({"rules": rules, "based_on_version": current["version"]})
+
+    def close(self):
+        self.client.close()
+
+
+def register(ledger, publisher, count, say):
+    """W workers as identity announces them; wait until their accounts open."""
+    run_id = uuid.uuid4().hex[:6]
+    worker_ids = ["bench-{}-{:04d}".format(run_id, n) for n in range(count)]
+    for n, worker_id in enumerate(worker_ids):
+        publisher.publish(new_event("identity", "worker_registered", {
+            "worker_id": worker_id, "name": "骑手{:04d}".format(n),
+            "phone_masked": "139****{:04d}".format(n % 10000), "occupation": "food_delivery",
+            "platform": "饿了么", "district": "武原街道", "roles": ["worker"],
+            "registered_at": datetime.now(timezone.utc)}))
+    deadline = time.monotonic() + ACCOUNTS_TIMEOUT_SECONDS
+    while ledger.db.accounts.count_documents({"_id": {"$in": worker_ids}}) < count:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the ledger opened too few of {} accounts".format(count))
+        time.sleep(0.2)
+    say("  {} workers registered (accounts opened from worker_registered)".format(count))
+    return worker_ids
+
+
+def backlog(worker_ids, count):
+    """N class_attended envelopes, built before the clock starts."""
+    now = datetime.now(timezone.utc)
+    return [new_event("courses", "class_attended", {
+        "class_id": "bench-c-{}".format(uuid.uuid4().hex[:12]),
+        "worker_id": worker_ids[n % len(worker_ids)], "category": "tea_art",
+        "hours": 2.0, "attended_at": now}) for n in range(count)]
+
+
+def run_once(ledger, publisher, worker_ids, settings):
+    """One run; returns (RunFigures, failures)."""
+    envelopes = backlog(worker_ids, settings.events)
+    before = ledger.entries()
+    ledger.signal(signal.SIGSTOP)
+    try:
+        started = time.perf_counter()
+        for envelope in envelopes:
+            publisher.publish(envelope)
+        publish_seconds = time.perf_counter() - started
+    finally:
+        ledger.signal(signal.SIGCONT)
+    resumed = time.perf_counter()
+    deadline = resumed + settings.drain_seconds
+    applied = 0
+    while applied < settings.events and time.perf_counter() < deadline:
+        time.sleep(POLL_SECONDS)
+        applied = ledger.entries() - before
+    apply_seconds = time.perf_counter() - resumed if applied >= settings.events else float("nan")
+    report = reports.reconcile_at_one_time(ledger.db)
+    failures = []
+    if applied != settings.events:
+        failures.append("{} of {} events applied within {:.0f} s".format(
+            applied, settings.events, settings.drain_seconds))
+    if not report["ok"]:
+        failures.append("reconciliation: {} mismatches, e.g. {}".format(
+            len(report["mismatches"]), report["mismatches"][:3]))
+    publish_rate = settings.events / publish_seconds
+    applied_rate = settings.events / apply_seconds
+    return RunFigures(
+        events=settings.events, publish_seconds=round(publish_seconds, 3),
+        publish_per_s=publish_rate, apply_seconds=round(apply_seconds, 3),
+        applied=applied, applied_per_s=applied_rate, ratio=applied_rate / publish_rate,
+        drift=len(report["mismatches"])), failures
+
+
+def measure(target, settings, repeats, progress=None):
+    """The benchmark against a running system (target.system: scripts.system.System)."""
+    say = progress or (lambda text: None)
+    result = LedgerResult(settings)
+    ledger = Ledger(target)
+    publisher = Publisher(target.amqp_uri)
+    try:
+        if not ledger.processes():
+            raise RuntimeError("no ledger process is running")
+        ledger.use_rule()
+        worker_ids = register(ledger, publisher, settings.workers, say)
+        for repeat in range(repeats):
+            figures, failures = run_once(ledger, publisher, worker_ids, settings)
+            result.runs.append(figures)
+            result.failures += ["run {}: {}".format(repeat + 1, f) for f in failures]
+            say("  run {}/{}: {:,} events published in {:.2f} s ({:,.0f}/s), applied in "
+                "{:.2f} s ({:,.1f}/s), ratio {:.3f}, drift {}{}".format(
+                    repeat + 1, repeats, figures.events, figures.publish_seconds,
+                    figures.publish_per_s, figures.apply_seconds, figures.applied_per_s,
+                    figures.ratio, figures.drift,
+                    "" if not failures else "  FAIL: " + "; ".join(failures)))
+    finally:
+        ledger.signal(signal.SIGCONT)  # never leave it paused
+        publisher.close()
+        ledger.close()
+    return result
+
+
+def run(target, settings, baseline=None, progress=None):
+    """The registry entry: the yardstick's system, its one ledger process."""
+    return measure(target, LedgerSettings.from_env(), settings.repeats, progress)
+
+
+# ---- the table ---------------------------------------------------------------
+
+ROWS = (("publish_per_s", "published/s (bare publish)"),
+        ("applied_per_s", "applied/s (ledger, backlog)"),
+        ("ratio", "applied ÷ published"),
+        ("apply_seconds", "backlog applied in (s)"),
+        ("drift", "reconciliation drift"))
+
+
+def _num(v):
+    if v != v:
+        return "–"
+    if isinstance(v, int):
+        return "{:,}".format(v)
+    if abs(v) >= 100:
+        return "{:,.0f}".format(v)
+    return "{:.1f}".format(v) if abs(v) >= 10 else "{:.3f}".format(v)
+
+
+def format_table(result):
+    s = result.settings
+    lines = ["Ledger backlog: N={:,} class_attended events for W={} workers, published with "
+             "the ledger paused, then applied; median of {} run(s) (min–max)".format(
+                 s.events, s.workers, len(result.runs)),
+             "{:<30} {:>26}".format("", "median (min–max)")]
+    for name, label in ROWS:
+        fig = result.figure(name)
+        lines.append("{:<30} {:>26}".format(label, "{} ({}–{})".format(
+            _num(fig.median), _num(fig.min), _num(fig.max))))
+    lines.append("checks: every event applied, zero drift: " + (
+        "PASS" if not result.failures else "FAIL: " + "; ".join(result.failures)))
+    return "\n".join(lines)
