@@ -10,7 +10,7 @@ Per run (all on loopback; set-up not timed):
    publish rate is N / the seconds that took;
 3. the ledger resumes (SIGCONT) and works through the backlog; the applied
    rate is N / the seconds until the N-th entry is in the ledger's database
-   (polled every 0.1 s);
+   (polled every second);
 4. the reconciliation (services/ledger/reports.py, as `make reconcile` runs
    it) must report zero drift, and there must be exactly N new entries.
 
@@ -44,7 +44,10 @@ NAME = "ledger"
 POINTS = 5
 RULE = {"code": "class_attended", "label": "盐工学堂", "points": POINTS}
 STAFF = Caller(id="bench-ledger-staff", roles=("worker", UNION_STAFF), session_id="bench")
-POLL_SECONDS = 0.1
+# The probe counts entries, which the embedded server does by reading them
+# all: polled every 0.1 s it took a quarter of the rate it measured (31 → 41
+# events/s on 1,500). Once a second costs < 3% of a backlog that takes 30 s+.
+POLL_SECONDS = 1.0
 ACCOUNTS_TIMEOUT_SECONDS = 120
 
 
