@@ -5,11 +5,14 @@ handler that:
 
 1. checks the envelope and loads ``data`` with the event's shared schema (a
    malformed message is dead-lettered at once: retrying cannot fix it);
-2. skips an event this handler already applied (its id is recorded in
-   ``processed_events`` under a unique ``_id``);
-3. runs the handler and records the id in one transaction, so a consumer killed
-   mid-handler leaves nothing behind and the redelivered message is applied once
-   (after the server aborts the dead consumer's transaction, see 5.);
+2. runs the handler and records the event's id in ``processed_events`` (a
+   unique ``_id``) in one transaction: an event this handler applied before
+   stops at that insert, and a consumer killed mid-handler leaves nothing
+   behind, so the redelivered message is applied once (after the server aborts
+   the dead consumer's transaction, see 5.);
+3. publishes the events the handler recorded in its outbox as soon as the
+   transaction commits (the service's relay; its timer only catches up after
+   a crash), so what a handler causes is not held back by the timer;
 4. retries a failing handler a few times, then stores the event in
    ``dead_letters`` (inspect it there, replay it with ``replay_dead_letters``);
 5. if even that write fails, or the failure is a transient transaction error
@@ -67,14 +70,11 @@ class Inbox:
         except (ValidationError, UnknownEvent, TypeError) as exc:
             self.dead_letter(handler_name, payload, "invalid event: {!r}".format(exc), 0)
             return
-        if self.was_processed(handler_name, envelope["id"]):
-            return
         key = message_key(handler_name, envelope["id"])
         error = None
         for attempt, delay in enumerate(RETRY_DELAYS_SECONDS + (None,), 1):
             try:
-                self._apply_once(key, envelope, apply)
-                return
+                return self._apply_once(key, envelope, apply)
             except Exception as exc:  # any handler failure is retried, then kept
                 error = exc
                 log.warning("handler %s failed on event %s (attempt %d)",
@@ -87,8 +87,11 @@ class Inbox:
             # aborts only when its lifetime (60 s) ends: requeue, retry later.
             raise error
         self.dead_letter(handler_name, payload, repr(error), attempt)
+        return None
 
     def _apply_once(self, key, envelope, apply):
+        """What ``apply`` returns (the events it recorded), once committed;
+        None when this event was applied before."""
         with self.client.start_session() as session:
             with session.start_transaction():
                 try:
@@ -98,8 +101,8 @@ class Inbox:
                         session=session)
                 except DuplicateKeyError:
                     session.abort_transaction()
-                    return  # a concurrent delivery applied it first
-                apply(envelope, session)
+                    return None  # applied before, or by a concurrent delivery
+                return apply(envelope, session)
 
     def dead_letter(self, handler_name, payload, error, attempts):
         event_id = payload.get("id") if isinstance(payload, dict) else None
@@ -132,13 +135,17 @@ class InboxProvider(DependencyProvider):
 
 def handles(source, event_type):
     """Decorate ``method(self, data, envelope, session)`` as an idempotent,
-    retried, dead-lettering handler of ``source``'s ``event_type``."""
+    retried, dead-lettering handler of ``source``'s ``event_type``. The method
+    returns the events it recorded in the outbox (or nothing); they are
+    published once its transaction commits."""
     def decorator(method):
         def entrypoint(self, payload):
-            self.inbox.consume(
+            recorded = self.inbox.consume(
                 method.__name__, payload,
                 lambda envelope, session: method(
                     self, envelope["data"], envelope=envelope, session=session))
+            if recorded:
+                self.relay.publish(recorded)
         entrypoint.__name__ = method.__name__
         entrypoint.__doc__ = method.__doc__
         return event_handler(source, event_type, requeue_on_error=True)(entrypoint)

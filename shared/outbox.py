@@ -70,9 +70,9 @@ class Outbox:
         self.collection.update_many({"_id": {"$in": list(event_ids)}, "sent_at": None},
                                     {"$set": {"claimed_until": None}})
 
-    def mark_sent(self, event_id):
-        self.collection.update_one({"_id": event_id},
-                                   {"$set": {"sent_at": utcnow()}})
+    def mark_sent(self, event_ids):
+        self.collection.update_many({"_id": {"$in": list(event_ids)}},
+                                    {"$set": {"sent_at": utcnow()}})
 
     def unsent_count(self):
         return self.collection.count_documents({"sent_at": None})
@@ -104,9 +104,10 @@ class EmbeddedOutbox:
         return [event for doc in documents for event in doc[self.FIELD]
                 if event["time"] < cutoff]
 
-    def mark_sent(self, event_id):
-        self.collection.update_one({self.FIELD + ".id": event_id},
-                                   {"$pull": {self.FIELD: {"id": event_id}}})
+    def mark_sent(self, event_ids):
+        event_ids = list(event_ids)
+        self.collection.update_many({self.FIELD + ".id": {"$in": event_ids}},
+                                    {"$pull": {self.FIELD: {"id": {"$in": event_ids}}}})
 
     def release(self, event_ids):
         """Nothing is claimed here: two relays may both re-publish a stale
@@ -124,6 +125,7 @@ class Relay:
         ``outbox`` is where they were stored (the outbox collection unless an
         EmbeddedOutbox is named)."""
         outbox = outbox or self.outbox
+        sent = []
         for index, envelope in enumerate(envelopes):
             try:
                 self.dispatch(envelope["type"], envelope)
@@ -131,8 +133,10 @@ class Relay:
                 log.warning("event %s (%s) left in the outbox for retry",
                             envelope["id"], envelope["type"], exc_info=True)
                 self._release(outbox, envelopes[index:])
-                return
-            outbox.mark_sent(envelope["id"])
+                break
+            sent.append(envelope["id"])
+        if sent:  # one write for the lot: a crash before it only means repeats
+            outbox.mark_sent(sent)
 
     @staticmethod
     def _release(outbox, envelopes):

@@ -44,13 +44,14 @@ class Books:
     def account(self, worker_id):
         return self.db.accounts.find_one({"_id": worker_id}, session=self.session)
 
-    def post(self, worker_id, amount, entry, take_first=None, restore=None):
+    def post(self, worker_id, amount, entry, take_first=None, restore=None, opening=None):
         """Insert ``entry`` (its descriptive fields) moving the balance by
         ``amount``. A credit opens a lot, or gives back ``restore`` (the lots
         a reversed debit took); a debit uses lots oldest first, ``take_first``
-        before the others. Returns the entry, or None when a debit finds the
-        balance too low (nothing is written then)."""
-        account = self._move(worker_id, amount, entry.get("earned", 0))
+        before the others. Given ``opening`` (the new account's other fields),
+        a credit opens the account if there is none. Returns the entry, or
+        None when a debit finds the balance too low (nothing is written then)."""
+        account = self._move(worker_id, amount, entry.get("earned", 0), opening)
         if account is None:
             return None
         entry = dict(entry, _id=entry.get("_id") or new_id(), worker_id=worker_id,
@@ -66,13 +67,16 @@ class Books:
         self.db.entries.insert_one(entry, session=self.session)
         return entry
 
-    def _move(self, worker_id, amount, earned):
+    def _move(self, worker_id, amount, earned, opening=None):
         criteria = {"_id": worker_id}
+        change = {"$inc": {"balance": amount, "seq": 1, "earned": earned},
+                  "$set": {"updated_at": utcnow()}}
         if amount < 0:
             criteria["balance"] = {"$gte": -amount}
+        elif opening is not None:
+            change["$setOnInsert"] = dict(opening, opened_at=utcnow())
         return self.db.accounts.find_one_and_update(
-            criteria, {"$inc": {"balance": amount, "seq": 1, "earned": earned},
-                       "$set": {"updated_at": utcnow()}},
+            criteria, change, upsert="$setOnInsert" in change,
             return_document=ReturnDocument.AFTER, session=self.session)
 
     def _open_lot(self, entry):

@@ -159,28 +159,28 @@ class LedgerService(ServiceBase, EventSource, EventConsumer):
         self.store.remember_class(data, session)
 
     # ---- earning: each event through the current rules ----------------------
-    # Events found in the outbox are published by EventSource's timer after
+    # Each returns the points_awarded it recorded: @handles publishes it once
     # the inbox's transaction commits (a handler cannot publish before that).
 
     @handles("courses", "class_attended")
     def handle_class_attended(self, data, envelope, session):
-        self.store.earn("class_attended", data, event_source(envelope), session)
+        return self.store.earn("class_attended", data, event_source(envelope), session)
 
     @handles("learning", "quiz_passed")
     def handle_quiz_passed(self, data, envelope, session):
-        self.store.earn("quiz_passed", data, event_source(envelope), session)
+        return self.store.earn("quiz_passed", data, event_source(envelope), session)
 
     @handles("learning", "lesson_completed")
     def handle_lesson_completed(self, data, envelope, session):
-        self.store.earn("lesson_completed", data, event_source(envelope), session)
+        return self.store.earn("lesson_completed", data, event_source(envelope), session)
 
     @handles("volunteering", "volunteer_hours_confirmed")
     def handle_volunteer_hours_confirmed(self, data, envelope, session):
-        self.store.earn("volunteer_hours_confirmed", data, event_source(envelope), session)
+        return self.store.earn("volunteer_hours_confirmed", data, event_source(envelope), session)
 
     @handles("stations", "station_visited")
     def handle_station_visited(self, data, envelope, session):
-        self.store.earn("station_visited", data, event_source(envelope), session)
+        return self.store.earn("station_visited", data, event_source(envelope), session)
 
 
 SERVICE = LedgerService

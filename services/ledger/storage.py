@@ -15,7 +15,7 @@
 """
 from datetime import timedelta
 
-from pymongo import ASCENDING, DESCENDING
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from services.ledger import exceptions, rules
@@ -29,6 +29,8 @@ EXPIRING_SOON = timedelta(days=30)
 REVERSIBLE = ("award", "adjustment", "redemption")
 FACTS = ("name", "district", "occupation")
 NEW_ACCOUNT = {"balance": 0, "seq": 0, "earned": 0}
+# An account opened by a credit: the amounts come from the credit itself.
+UNKNOWN_FACTS = {"facts_at": None}
 
 
 class LedgerStore(RewardsMixin, BaseStore):
@@ -66,7 +68,7 @@ class LedgerStore(RewardsMixin, BaseStore):
 
     # ---- what the ledger keeps from identity and courses -----------------
 
-    def ensure_account(self, worker_id, session):
+    def _ensure_account(self, worker_id, session):
         self.db.accounts.update_one(
             {"_id": worker_id},
             {"$setOnInsert": dict(NEW_ACCOUNT, opened_at=utcnow(), facts_at=None)},
@@ -75,7 +77,7 @@ class LedgerStore(RewardsMixin, BaseStore):
     def remember_worker(self, data, at, session):
         """Open the account if needed and keep the newest facts: identity's
         events come through separate queues and may arrive out of order."""
-        self.ensure_account(data["worker_id"], session)
+        self._ensure_account(data["worker_id"], session)
         self.db.accounts.update_one(
             {"_id": data["worker_id"], "$or": [{"facts_at": None}, {"facts_at": {"$lte": at}}]},
             {"$set": dict({key: data[key] for key in FACTS}, facts_at=at)}, session=session)
@@ -107,39 +109,45 @@ class LedgerStore(RewardsMixin, BaseStore):
 
     def earn(self, code, data, event_source, session):
         """Post what one earning event is worth under the current rules;
-        returns the entry, or None when it earns nothing."""
+        returns the events recorded (none when it earns nothing)."""
         rule_set = self.current_rules(session)
         rule = next((r for r in rule_set["rules"] if r["code"] == code), None)
         if code == "class_attended":
             data = dict(data, title=self._class_title(data["class_id"], session))
-        facts = self._facts(code, data, session)
-        self._remember_first(code, data, session)
+        facts = self._facts(code, rule, data, session)
         award = rules.decide(code, rule, data, facts)
         if award is None:
-            return None
-        self.ensure_account(data["worker_id"], session)
+            return []
+        # An earning event can overtake worker_registered (another queue):
+        # the credit opens the account then.
         entry = Books(self.db, session).post(data["worker_id"], award.points, {
             "kind": "award", "reason_code": code, "reason": award.reason,
             "source": event_source, "rule": {"code": code, "version": rule_set["_id"]},
             "at": award.at, "day": award.day, "subject": award.subject,
-            "expires_at": award.expires_at, "earned": award.points, "actor": None})
-        self.record_events([points_event("points_awarded", entry)], session)
-        return entry
+            "expires_at": award.expires_at, "earned": award.points, "actor": None},
+            opening=UNKNOWN_FACTS)
+        return self.record_events([points_event("points_awarded", entry)], session)
 
-    def _facts(self, code, data, session):
-        worker_id = data["worker_id"]
+    def _facts(self, code, rule, data, session):
+        return rules.Facts(earned_today=self._earned_today(code, rule, data, session),
+                           done_before=self._seen_before(code, data, session))
+
+    def _earned_today(self, code, rule, data, session):
+        if not (rule and rule.get("daily_cap")):
+            return 0  # nothing to count against: spare the read
         day = china_day(data[rules.EARNINGS[code].time])
-        today = self.db.entries.find({"worker_id": worker_id, "reason_code": code,
+        today = self.db.entries.find({"worker_id": data["worker_id"], "reason_code": code,
                                       "day": day, "kind": "award"}, {"amount": 1},
                                      session=session)
-        seen = self.db.firsts.find_one({"_id": self._first_key(code, data)}, session=session)
-        return rules.Facts(earned_today=sum(e["amount"] for e in today),
-                           done_before=seen is not None)
+        return sum(e["amount"] for e in today)
 
-    def _remember_first(self, code, data, session):
-        self.db.firsts.update_one({"_id": self._first_key(code, data)},
-                                  {"$setOnInsert": {"at": utcnow()}},
-                                  upsert=True, session=session)
+    def _seen_before(self, code, data, session):
+        """Remember this (earning type, worker, quiz / class / ...) and say
+        whether it was seen before, in one write."""
+        earlier = self.db.firsts.find_one_and_update(
+            {"_id": self._first_key(code, data)}, {"$setOnInsert": {"at": utcnow()}},
+            upsert=True, return_document=ReturnDocument.BEFORE, session=session)
+        return earlier is not None
 
     @staticmethod
     def _first_key(code, data):
