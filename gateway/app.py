@@ -9,8 +9,9 @@ import logging
 import re
 import time
 import uuid
+from urllib.parse import quote
 
-from flask import Flask, current_app, g, jsonify, request
+from flask import Flask, Response, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from gateway import auth, class_facts, health, openapi
@@ -87,8 +88,17 @@ def forward(route, path_params):
     result = call_service(route, path_params, caller, context, kwargs)
     if route.response is None:
         return "", 204
+    if route.download:
+        return file_response(result, route.download)
     status = route.status_of(result) if route.status_of else route.status
     return jsonify(result), status
+
+
+def file_response(result, media_type):
+    """A download: the body is the file; whether it was cut short is a header."""
+    headers = {"Content-Disposition": "attachment; filename*=UTF-8''{}".format(
+        quote(result["filename"])), "X-Export-Truncated": str(result["truncated"]).lower()}
+    return Response(result["content"], mimetype=media_type, headers=headers)
 
 
 def call_service(route, path_params, caller, context, kwargs):

@@ -43,11 +43,15 @@ def operation(route):
             "application/json": {"schema": route.body}}}
     if route.response is None:
         op["responses"][str(route.status)] = {"description": "Done"}
+    elif route.download:
+        op["responses"][str(route.status)] = {"description": "A file", "content": {
+            route.download: {"schema": {"type": "string"}}}}
     else:
         op["responses"][str(route.status)] = {"description": "OK", "content": {
             "application/json": {"schema": route.response}}}
-    if route.status_of is not None:  # e.g. 202 waitlisted beside 201 booked
-        op["responses"]["202"] = {"description": "Accepted", "content": {
+    if route.other_status:  # e.g. 202 waitlisted beside 201 booked
+        status, description = route.other_status
+        op["responses"][str(status)] = {"description": description, "content": {
             "application/json": {"schema": route.response}}}
     for status, text in ERROR_STATUSES.items():
         op["responses"][str(status)] = {"description": text, "content": {

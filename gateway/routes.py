@@ -31,6 +31,8 @@ class Route:
     headers: tuple = ()      # (HTTP header, RPC argument) pairs passed through
     header_schema: type = None  # checks those arguments before anything else
     status_of: object = None  # result -> status, when it depends on the answer
+    other_status: tuple = ()  # (status, description) that status_of may also answer
+    download: str = None     # media type: answered as a file (FileDownload), not JSON
 
 
 class Pong(Schema):
@@ -108,7 +110,8 @@ ROUTES = (
           "抢课: book a seat (201), or join the waitlist (202); 409 when neither", "bookings",
           response=courses.BookingResult, status=201,
           headers=(("Idempotency-Key", "idempotency_key"),), header_schema=courses.BookingKey,
-          status_of=lambda result: 202 if result["status"] == "waitlisted" else 201),
+          status_of=lambda result: 202 if result["status"] == "waitlisted" else 201,
+          other_status=(202, "On the waitlist")),
     Route("DELETE", "/api/v1/classes/<class_id>/bookings/me", "courses", "cancel_booking",
           "Cancel my booking or leave the waitlist; a freed seat goes to the first in line",
           "bookings", status=204),
@@ -150,16 +153,19 @@ ROUTES += (
           "list_worker_entries", "A worker's full statement (staff)", "points",
           query=ledger.StatementQuery, response=ledger.EntryPage, roles=(UNION_STAFF,)),
     Route("GET", "/api/v1/points/export", "ledger", "export_entries_csv",
-          "Statement lines as CSV (in a JSON body), all workers or one (staff)", "points",
-          query=ledger.ExportQuery, response=ledger.CsvExport, roles=(UNION_STAFF,)),
+          "Statement lines as a CSV download, all workers or one (staff); "
+          "X-Export-Truncated: true when there were more", "points",
+          query=ledger.ExportQuery, response=ledger.CsvExport, roles=(UNION_STAFF,),
+          download="text/csv"),
     Route("GET", "/api/v1/points/reconciliation", "ledger", "reconcile_balances",
           "Recompute balances from the entries and list any mismatch (staff)", "points",
           query=ledger.ReconcileQuery, response=ledger.Reconciliation, roles=(UNION_STAFF,)),
     Route("POST", "/api/v1/points/adjustments", "ledger", "adjust_points",
-          "人工调整: credit or debit a worker with a reason (staff)", "points",
+          "人工调整: credit or debit a worker with a reason (staff); "
+          "Idempotency-Key required, replays the first answer", "points",
           body=ledger.AdjustmentRequest, response=ledger.EntryView, status=201,
           roles=(UNION_STAFF,), headers=(("Idempotency-Key", "idempotency_key"),),
-          header_schema=ledger.OptionalKey),
+          header_schema=ledger.RequiredKey),
     Route("POST", "/api/v1/points/entries/<entry_id>/reversal", "ledger", "reverse_entry",
           "撤销: undo an entry with a reversal entry, at most once (staff)", "points",
           body=ledger.ReversalRequest, response=ledger.EntryView, status=201,
@@ -177,6 +183,12 @@ ROUTES += (
           "Publish a reward with its cost and stock (staff)", "rewards",
           body=ledger.RewardCreateRequest, response=ledger.RewardView, status=201,
           roles=(UNION_STAFF,)),
+    Route("PATCH", "/api/v1/rewards/<reward_id>", "ledger", "update_reward",
+          "Edit, withdraw or restock a reward (staff)", "rewards",
+          body=ledger.RewardUpdateRequest, response=ledger.RewardView, roles=(UNION_STAFF,)),
+    Route("GET", "/api/v1/me/redemptions", "ledger", "list_my_redemptions",
+          "我的兑换: my redemptions, newest first; cancelled ones were refunded", "rewards",
+          query=ledger.StatementQuery, response=ledger.RedemptionPage),
     Route("POST", "/api/v1/rewards/<reward_id>/redemptions", "ledger", "redeem_reward",
           "兑换: spend points on a reward; Idempotency-Key required, replays the first answer",
           "rewards", response=ledger.RedemptionView, status=201,

@@ -22,6 +22,11 @@ def out_of_stock():
     return Conflict("OUT_OF_STOCK", "奖品已兑完")
 
 
+def stock_would_go_negative(stock):
+    return Conflict("STOCK_WOULD_GO_NEGATIVE", "库存不足以核减:当前库存{}件".format(stock),
+                    details={"stock": str(stock)})
+
+
 def insufficient_points(balance, needed):
     return Conflict("INSUFFICIENT_POINTS",
                     "积分不足:需要{}分,当前余额{}分".format(needed, balance),

@@ -76,9 +76,8 @@ def export(db, query, max_rows):
     entries = entries[:max_rows]
     accounts = {a["_id"]: a for a in db.accounts.find(
         {"_id": {"$in": sorted({e["worker_id"] for e in entries})}})}
-    return {"filename": export_filename(query), "content_type": "text/csv; charset=utf-8",
-            "rows": len(entries), "truncated": truncated,
-            "csv": to_csv(entries, accounts)}
+    return {"filename": export_filename(query), "rows": len(entries),
+            "truncated": truncated, "content": to_csv(entries, accounts)}
 
 
 def export_criteria(query):

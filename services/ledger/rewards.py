@@ -6,7 +6,7 @@ neither. Its (worker, Idempotency-Key) is unique, so a repeated request
 returns the first redemption instead of spending twice. Reversing its entry
 (staff) refunds the points, cancels it and puts the item back in stock.
 """
-from pymongo import ASCENDING, ReturnDocument
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from services.ledger import exceptions
@@ -22,6 +22,32 @@ class RewardsMixin:
                       created_by=staff_id, created_at=utcnow())
         self.db.rewards.insert_one(reward)
         return reward
+
+    def update_reward(self, reward_id, changes):
+        """Edit and restock in one conditional write: a write-off only
+        matches while the stock covers it."""
+        delta = changes.pop("add_stock", 0)
+        criteria = {"_id": reward_id}
+        if delta < 0:
+            criteria["stock"] = {"$gte": -delta}
+        update = {"$set": dict(changes, updated_at=utcnow())}
+        if delta:
+            update["$inc"] = {"stock": delta}
+        reward = self.db.rewards.find_one_and_update(criteria, update,
+                                                     return_document=ReturnDocument.AFTER)
+        if reward is not None:
+            return reward
+        existing = self.db.rewards.find_one({"_id": reward_id})
+        if existing is None:
+            raise exceptions.reward_not_found()
+        raise exceptions.stock_would_go_negative(existing["stock"])
+
+    def my_redemptions(self, worker_id, page, per_page):
+        """A worker's redemptions, newest first, and how many in all."""
+        criteria = {"worker_id": worker_id}
+        items = list(self.db.redemptions.find(criteria).sort([("at", DESCENDING)])
+                     .skip((page - 1) * per_page).limit(per_page))
+        return items, self.db.redemptions.count_documents(criteria)
 
     def list_rewards(self):
         return list(self.db.rewards.find({"status": "active"}).sort("created_at", ASCENDING))

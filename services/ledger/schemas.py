@@ -8,7 +8,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from services.ledger.periods import PERIODS
 from services.ledger.rules import EARNINGS, PER_EVENT, PER_HOUR
 from shared.domain import DISTRICTS, OCCUPATIONS
-from shared.schemas import IDEMPOTENCY_KEY
+from shared.schemas import IDEMPOTENCY_KEY, PartialUpdate
 
 MAX_POINTS = 100000
 
@@ -123,10 +123,6 @@ class AdjustmentRequest(Schema):
     reason = text(2, 200, required=True)
 
 
-class OptionalKey(Schema):
-    idempotency_key = fields.String(allow_none=True, validate=IDEMPOTENCY_KEY)
-
-
 class RequiredKey(Schema):
     idempotency_key = fields.String(required=True, allow_none=False, validate=IDEMPOTENCY_KEY,
                                     error_messages={"null": "须提供 Idempotency-Key 请求头"})
@@ -172,11 +168,11 @@ class ExportQuery(Schema):
 
 
 class CsvExport(Schema):
+    """What the gateway sends as a text/csv download (gateway/app.py)."""
     filename = fields.String()
-    content_type = fields.String()
     rows = fields.Integer()
     truncated = fields.Boolean(metadata={"description": "more lines than EXPORT_MAX_ROWS"})
-    csv = fields.String(metadata={"description": "UTF-8 with BOM, so Excel shows Chinese"})
+    content = fields.String(metadata={"description": "UTF-8 with BOM, so Excel shows Chinese"})
 
 
 class Mismatch(Schema):
@@ -200,6 +196,20 @@ class RewardCreateRequest(Schema):
     description = text(0, 500, load_default="")
     cost = count(1, MAX_POINTS, required=True)
     stock = count(0, MAX_POINTS, required=True)
+
+
+class RewardUpdateRequest(PartialUpdate, Schema):
+    """Edit, withdraw or restock a reward. Stock moves by ``add_stock`` rather
+    than being set, so items redeemed meanwhile are not counted back in."""
+    name = text(1, 50)
+    description = text(0, 500)
+    cost = count(1, MAX_POINTS, metadata={"description": "applies to later redemptions"})
+    status = fields.String(validate=validate.OneOf(("active", "withdrawn")), metadata={
+        "description": "withdrawn: no longer offered (redemptions made stay valid)"})
+    add_stock = fields.Integer(strict=True, validate=[
+        validate.Range(min=-MAX_POINTS, max=MAX_POINTS),
+        validate.NoneOf((0,), error="库存变动不能为0")], metadata={
+        "description": "items added (or, negative, written off)"})
 
 
 class RewardView(Schema):
@@ -226,6 +236,11 @@ class RedemptionView(Schema):
     balance_after = fields.Integer()
     status = fields.String(metadata={"description": "redeemed or cancelled"})
     at = fields.AwareDateTime()
+
+
+class RedemptionPage(Paging):
+    items = fields.List(fields.Nested(RedemptionView))
+    total = fields.Integer()
 
 
 class ReconcileQuery(Schema):

@@ -56,6 +56,13 @@ class LedgerService(ServiceBase, EventSource, EventConsumer):
         self.relay.publish(events)
         return schemas.RedemptionView().dump(redemption)
 
+    @rpc
+    def list_my_redemptions(self, query):
+        worker = self.caller.require_authenticated()
+        params = load(schemas.StatementQuery, query)
+        items, total = self.store.my_redemptions(worker.id, params["page"], params["per_page"])
+        return schemas.RedemptionPage().dump(dict(params, items=items, total=total))
+
     def _statement(self, worker_id, query):
         params = load(schemas.StatementQuery, query)
         items, total = self.store.statement(worker_id, params["page"], params["per_page"])
@@ -79,7 +86,7 @@ class LedgerService(ServiceBase, EventSource, EventConsumer):
     def adjust_points(self, request, idempotency_key=None):
         staff = self.caller.require_role(UNION_STAFF)
         fields = load(schemas.AdjustmentRequest, request)
-        key = load(schemas.OptionalKey, {"idempotency_key": idempotency_key})["idempotency_key"]
+        key = load(schemas.RequiredKey, {"idempotency_key": idempotency_key})["idempotency_key"]
         entry, events = self.store.adjust(staff.id, fields, key)
         self.relay.publish(events)
         return schemas.EntryView().dump(entry)
@@ -113,6 +120,12 @@ class LedgerService(ServiceBase, EventSource, EventConsumer):
         staff = self.caller.require_role(UNION_STAFF)
         fields = load(schemas.RewardCreateRequest, request)
         return schemas.RewardView().dump(self.store.create_reward(fields, staff.id))
+
+    @rpc
+    def update_reward(self, reward_id, request):
+        self.caller.require_role(UNION_STAFF)
+        changes = load(schemas.RewardUpdateRequest, request)
+        return schemas.RewardView().dump(self.store.update_reward(reward_id, changes))
 
     @rpc
     def get_leaderboard(self, query):

@@ -24,10 +24,10 @@ from services.ledger.rewards import RewardsMixin
 from shared.clock import utcnow
 from shared.domain import china_day
 from shared.store import BaseStore, is_transient
+from shared.worker_facts import remember_worker
 
 EXPIRING_SOON = timedelta(days=30)
 REVERSIBLE = ("award", "adjustment", "redemption")
-FACTS = ("name", "district", "occupation")
 NEW_ACCOUNT = {"balance": 0, "seq": 0, "earned": 0}
 # An account opened by a credit: the amounts come from the credit itself.
 UNKNOWN_FACTS = {"facts_at": None}
@@ -47,6 +47,7 @@ class LedgerStore(RewardsMixin, BaseStore):
         db.rewards.create_index([("status", ASCENDING), ("created_at", ASCENDING)])
         db.redemptions.create_index([("worker_id", ASCENDING), ("key", ASCENDING)], unique=True)
         db.redemptions.create_index("entry_id")
+        db.redemptions.create_index([("worker_id", ASCENDING), ("at", DESCENDING)])
 
     def write(self, work):
         """``work`` in a transaction; a conflict that outlasts the retries is
@@ -68,19 +69,10 @@ class LedgerStore(RewardsMixin, BaseStore):
 
     # ---- what the ledger keeps from identity and courses -----------------
 
-    def _ensure_account(self, worker_id, session):
-        self.db.accounts.update_one(
-            {"_id": worker_id},
-            {"$setOnInsert": dict(NEW_ACCOUNT, opened_at=utcnow(), facts_at=None)},
-            upsert=True, session=session)
-
     def remember_worker(self, data, at, session):
-        """Open the account if needed and keep the newest facts: identity's
-        events come through separate queues and may arrive out of order."""
-        self._ensure_account(data["worker_id"], session)
-        self.db.accounts.update_one(
-            {"_id": data["worker_id"], "$or": [{"facts_at": None}, {"facts_at": {"$lte": at}}]},
-            {"$set": dict({key: data[key] for key in FACTS}, facts_at=at)}, session=session)
+        """Open the account if needed and keep the worker's newest facts."""
+        remember_worker(self.db.accounts, data, at, session,
+                        dict(NEW_ACCOUNT, opened_at=utcnow()))
 
     def remember_class(self, data, session):
         self.db.classes.update_one({"_id": data["class_id"]},
@@ -159,10 +151,11 @@ class LedgerStore(RewardsMixin, BaseStore):
 
     # ---- staff adjustments and reversals -----------------------------------
 
-    def adjust(self, staff_id, fields, key=None):
+    def adjust(self, staff_id, fields, key):
         """A manual credit or debit with its reason and who made it. Returns
-        (entry, events); the same Idempotency-Key returns the first entry."""
-        source = "adjustment:{}:{}".format(staff_id, key) if key else "adjustment:" + new_id()
+        (entry, events); the same Idempotency-Key returns the first entry, so
+        a double click or a retry after a lost answer never posts twice."""
+        source = "adjustment:{}:{}".format(staff_id, key)
         earlier = self._replay_adjustment(source, fields)
         if earlier is not None:
             return earlier, []
@@ -195,21 +188,25 @@ class LedgerStore(RewardsMixin, BaseStore):
 
     def reverse(self, entry_id, staff_id, why):
         """Undo an entry with a new one that points at it, at most once.
-        Refused when taking the points back would make the balance negative."""
+        Refused when taking the points back would make the balance negative.
+        Returns (entry, events); the same request again (same staff, same
+        reason: a retry after a lost answer) gets the reversal it made."""
         original = self.get_entry(entry_id)
         if original["kind"] not in REVERSIBLE:
             raise exceptions.not_reversible(original["reason_code"])
         source = "reversal:" + entry_id
+        reason = "撤销「{}」:{}".format(original["reason"], why)
 
         def work(session):
             # Read in the transaction: a retry after a conflict with a
             # concurrent reversal must see it and say so, not "overdraw".
-            if self.db.entries.count_documents({"source": source}, limit=1, session=session):
-                raise exceptions.already_reversed()
+            earlier = self.db.entries.find_one({"source": source}, session=session)
+            if earlier is not None:
+                return self._replay_reversal(earlier, staff_id, reason), []
             books = Books(self.db, session)
             entry = books.post(original["worker_id"], -original["amount"], {
                 "kind": "reversal", "reason_code": "reversal", "reverses": entry_id,
-                "reason": "撤销「{}」:{}".format(original["reason"], why), "source": source,
+                "reason": reason, "source": source,
                 "rule": original.get("rule"), "at": utcnow(),
                 "earned": -original.get("earned", 0), "actor": staff_id},
                 take_first=entry_id, restore=original.get("lots"))
@@ -222,7 +219,14 @@ class LedgerStore(RewardsMixin, BaseStore):
         try:
             return self.write(work)
         except DuplicateKeyError:  # a concurrent reversal of the same entry won
+            return self._replay_reversal(self.db.entries.find_one({"source": source}),
+                                         staff_id, reason), []
+
+    @staticmethod
+    def _replay_reversal(earlier, staff_id, reason):
+        if earlier is None or (earlier["actor"], earlier["reason"]) != (staff_id, reason):
             raise exceptions.already_reversed()
+        return earlier
 
     # ---- expiry ------------------------------------------------------------
 

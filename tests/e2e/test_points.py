@@ -17,7 +17,7 @@ def key():
 
 
 def adjust(api, staff, worker_id, amount, reason, idempotency_key=None):
-    headers = dict(staff, **({"Idempotency-Key": idempotency_key} if idempotency_key else {}))
+    headers = dict(staff, **{"Idempotency-Key": idempotency_key or key()})
     return api.post("/api/v1/points/adjustments", headers=headers,
                     json={"worker_id": worker_id, "amount": amount, "reason": reason})
 
@@ -56,6 +56,22 @@ def test_adjust_statement_and_redeem_with_a_replayed_key(api, new_worker, staff,
     replay = api.post(redeem_url, headers=dict(worker.headers, **redeem_key))
     assert replay.status_code == 201 and replay.json() == first.json()
     assert first.json()["balance_after"] == 10
+    mine = api.get("/api/v1/me/redemptions", headers=worker.headers).json()
+    assert mine["total"] == 1 and mine["items"][0]["id"] == first.json()["id"]
+    assert mine["items"][0]["status"] == "redeemed"
+
+    # Staff write off more than is left (refused), restock, then withdraw it.
+    reward_url = "/api/v1/rewards/" + reward_id
+    assert_error(api.patch(reward_url, headers=staff, json={"add_stock": -5}),
+                 409, "STOCK_WOULD_GO_NEGATIVE")
+    restocked = api.patch(reward_url, headers=staff, json={"add_stock": 2})
+    assert restocked.status_code == 200 and restocked.json()["stock"] == 6
+    withdrawn = api.patch(reward_url, headers=staff, json={"status": "withdrawn"})
+    assert withdrawn.json()["status"] == "withdrawn"
+    assert reward_id not in [r["id"] for r in api.get(
+        "/api/v1/rewards", headers=worker.headers).json()["items"]]
+    assert_error(api.post(redeem_url, headers=dict(worker.headers, **{"Idempotency-Key": key()})),
+                 409, "REWARD_UNAVAILABLE")
 
     statement = api.get(POINTS + "/entries", headers=worker.headers).json()
     assert statement["total"] == 2
@@ -63,12 +79,17 @@ def test_adjust_statement_and_redeem_with_a_replayed_key(api, new_worker, staff,
         "兑换「红驿保温杯」 -20", "人工调整:参加工会志愿活动补录 +30"]
     assert api.get(POINTS, headers=worker.headers).json()["balance"] == 10
     stock = e2e_databases("ledger").rewards.find_one({"_id": reward_id})["stock"]
-    assert stock == 4
+    assert stock == 6
 
     full = api.get("/api/v1/points/accounts/{}/entries".format(worker.id), headers=staff)
     assert full.status_code == 200 and full.json()["items"] == statement["items"]
     export = api.get("/api/v1/points/export", params={"worker_id": worker.id}, headers=staff)
-    assert export.status_code == 200 and export.json()["rows"] == 2
+    assert export.status_code == 200
+    assert export.headers["Content-Type"].startswith("text/csv")
+    assert "points-{}.csv".format(worker.id) in export.headers["Content-Disposition"]
+    assert export.headers["X-Export-Truncated"] == "false"
+    csv_lines = export.content.decode("utf-8-sig").splitlines()
+    assert len(csv_lines) == 3 and "参加工会志愿活动补录" in export.content.decode()
     # The events reach the exchange: the outbox marks both as sent.
     outbox = e2e_databases("ledger").outbox
     wait_for(lambda: outbox.count_documents({"envelope.data.worker_id": worker.id,
@@ -91,6 +112,13 @@ def test_bad_points_requests_get_a_4xx_with_a_code(api, new_worker, staff):
                           headers=dict(worker.headers, **{"Idempotency-Key": key()})),
                  404, "REWARD_NOT_FOUND")
     assert_error(adjust(api, staff, worker.id, "10", "补录"), 422, "VALIDATION_FAILED")
+    assert_error(api.post("/api/v1/points/adjustments", headers=staff,  # no Idempotency-Key
+                          json={"worker_id": worker.id, "amount": 10, "reason": "补录"}),
+                 422, "VALIDATION_FAILED")
+    assert_error(api.patch("/api/v1/rewards/" + reward["id"], headers=staff, json={}),
+                 422, "VALIDATION_FAILED")
+    assert_error(api.patch("/api/v1/rewards/nope", headers=staff, json={"add_stock": 1}),
+                 404, "REWARD_NOT_FOUND")
     assert_error(api.post("/api/v1/points/adjustments", headers=staff, data="{"),
                  400, "MALFORMED_JSON")
     assert_error(api.post("/api/v1/points/entries/nope/reversal", headers=staff,

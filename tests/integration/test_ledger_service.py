@@ -28,6 +28,10 @@ RULES = [
 ]
 
 
+def new_key():
+    return "key-" + uuid.uuid4().hex[:12]
+
+
 def worker(name=None):
     return Caller(id=name or "w-" + uuid.uuid4().hex[:8], roles=("worker",), session_id="s")
 
@@ -73,7 +77,7 @@ def account(store):
         store.write(lambda session: store.remember_worker(facts, utcnow(), session))
         if balance:
             store.adjust(STAFF.id, {"worker_id": caller.id, "amount": balance,
-                                    "reason": "期初积分"})
+                                    "reason": "期初积分"}, new_key())
         return caller
     return make
 
@@ -270,24 +274,35 @@ def test_a_reversal_happens_at_most_once(as_staff, store, account, rpc_as):
     replay = as_staff.adjust_points({"worker_id": me.id, "amount": 30, "reason": "补录活动积分"},
                                     idempotency_key="adj-00000001")
     assert replay["id"] == entry["id"] and balance_of(store, me.id) == 30
+    # The same request three times at once (a retry after a lost answer, a
+    # double click): one reversal, and every answer is that reversal.
     staff_desks = [rpc_as(STAFF).ledger for _ in range(3)]  # one proxy per thread
     outcomes = run_together([retrying_busy(lambda desk=desk: desk.reverse_entry(
         entry["id"], {"reason": "重复录入"})) for desk in staff_desks])
-    reversals = [o for o in outcomes if isinstance(o, dict)]
-    assert len(reversals) == 1 and outcomes.count("ALREADY_REVERSED") == 2, outcomes
-    assert reversals[0]["reverses"] == entry["id"] and reversals[0]["amount"] == -30
+    assert store.db.entries.count_documents({"reverses": entry["id"]}) == 1
+    assert all(isinstance(o, dict) for o in outcomes), outcomes
+    assert len({o["id"] for o in outcomes}) == 1
+    reversal = outcomes[0]
+    assert reversal["reverses"] == entry["id"] and reversal["amount"] == -30
+    # Anything else is told it was done already: another reason, another staff.
+    other_staff = Caller(id="staff-2", roles=("worker", "union_staff"), session_id="s2")
+    for desk, why in ((as_staff, "另一个原因"), (rpc_as(other_staff).ledger, "重复录入")):
+        with pytest.raises(Conflict) as raised:
+            desk.reverse_entry(entry["id"], {"reason": why})
+        assert raised.value.code == "ALREADY_REVERSED"
     assert balance_of(store, me.id) == 0
     with pytest.raises(Conflict) as raised:  # a reversal is not itself reversed
-        as_staff.reverse_entry(reversals[0]["id"], {"reason": "撤销撤销"})
+        as_staff.reverse_entry(reversal["id"], {"reason": "撤销撤销"})
     assert raised.value.code == "NOT_REVERSIBLE"
     statement = as_staff.list_worker_entries(me.id, {})
-    assert statement["items"][1]["reversed_by"] == reversals[0]["id"]
+    assert statement["items"][1]["reversed_by"] == reversal["id"]
     assert_books_balance(store, me.id)
 
 
 def test_a_reversal_never_makes_the_balance_negative(as_staff, store, account, rpc_as):
     me = account()
-    award = as_staff.adjust_points({"worker_id": me.id, "amount": 30, "reason": "活动奖励"})
+    award = as_staff.adjust_points({"worker_id": me.id, "amount": 30, "reason": "活动奖励"},
+                                   idempotency_key=new_key())
     reward = as_staff.create_reward({"name": "保温杯", "cost": 20, "stock": 1})
     spent = rpc_as(me).ledger.redeem_reward(reward["id"], idempotency_key="spend-0000001")
     with pytest.raises(Conflict) as raised:
@@ -314,7 +329,8 @@ def test_points_expire_oldest_first(as_staff, store, account):
             "worker_id": me.id, "station_id": station, "station_name": "驿站",
             "visited_at": at}, "test:" + station, session))
     assert balance_of(store, me.id) == 4
-    as_staff.adjust_points({"worker_id": me.id, "amount": -1, "reason": "核减"})
+    as_staff.adjust_points({"worker_id": me.id, "amount": -1, "reason": "核减"},
+                           idempotency_key=new_key())
     events = store.expire_due(utcnow())  # only the old lot (30 days) is due
     assert [e["data"]["amount"] for e in events] == [-1]  # 1 of its 2 was spent first
     assert balance_of(store, me.id) == 2
@@ -326,10 +342,11 @@ def test_points_expire_oldest_first(as_staff, store, account):
 
 def test_reports_for_staff(as_staff, store, account):
     me = account()
-    as_staff.adjust_points({"worker_id": me.id, "amount": 15, "reason": "=1+1 表彰"})
+    as_staff.adjust_points({"worker_id": me.id, "amount": 15, "reason": "=1+1 表彰"},
+                           idempotency_key=new_key())
     export = as_staff.export_entries_csv({"worker_id": me.id})
     assert export["rows"] == 1 and not export["truncated"]
-    lines = export["csv"].lstrip("\ufeff").splitlines()
+    lines = export["content"].lstrip("\ufeff").splitlines()
     assert lines[0].startswith("时间,工号,姓名") and "'人工调整" not in lines[1]
     assert "人工调整:=1+1 表彰" in lines[1] and ",15,15," in lines[1]
     assert as_staff.reconcile_balances({"worker_id": me.id})["ok"]
@@ -344,13 +361,17 @@ def test_bad_input_is_refused_with_a_code(as_staff, account, rpc_as):
     mine = rpc_as(me).ledger
     refusals = [
         (InvalidInput, "VALIDATION_FAILED", lambda: as_staff.adjust_points(
-            {"worker_id": me.id, "amount": 0, "reason": "零"})),
+            {"worker_id": me.id, "amount": 0, "reason": "零"}, idempotency_key=new_key())),
         (InvalidInput, "VALIDATION_FAILED", lambda: as_staff.adjust_points(
-            {"worker_id": me.id, "amount": {"$gt": 0}, "reason": "注入"})),
+            {"worker_id": me.id, "amount": {"$gt": 0}, "reason": "注入"},
+            idempotency_key=new_key())),
+        (InvalidInput, "VALIDATION_FAILED", lambda: as_staff.adjust_points(
+            {"worker_id": me.id, "amount": 5, "reason": "没有幂等键"})),
         (NotFound, "ACCOUNT_NOT_FOUND", lambda: as_staff.adjust_points(
-            {"worker_id": "nobody", "amount": 5, "reason": "补录"})),
+            {"worker_id": "nobody", "amount": 5, "reason": "补录"},
+            idempotency_key=new_key())),
         (Conflict, "INSUFFICIENT_POINTS", lambda: as_staff.adjust_points(
-            {"worker_id": me.id, "amount": -6, "reason": "核减"})),
+            {"worker_id": me.id, "amount": -6, "reason": "核减"}, idempotency_key=new_key())),
         (InvalidInput, "VALIDATION_FAILED", lambda: mine.redeem_reward("r-1")),
         (NotFound, "REWARD_NOT_FOUND", lambda: mine.redeem_reward(
             "no-such-reward", idempotency_key="key-00000042")),
@@ -363,7 +384,8 @@ def test_bad_input_is_refused_with_a_code(as_staff, account, rpc_as):
         (InvalidInput, "VALIDATION_FAILED", lambda: as_staff.create_reward(
             {"name": "杯子", "cost": -1, "stock": 1})),
         (Forbidden, "FORBIDDEN", lambda: mine.adjust_points(
-            {"worker_id": me.id, "amount": 100, "reason": "自己加分"})),
+            {"worker_id": me.id, "amount": 100, "reason": "自己加分"},
+            idempotency_key=new_key())),
         (Forbidden, "FORBIDDEN", lambda: mine.get_leaderboard({})),
     ]
     for kind, code, call in refusals:
