@@ -194,3 +194,84 @@ ROUTES += (
           "rewards", response=ledger.RedemptionView, status=201,
           headers=(("Idempotency-Key", "idempotency_key"),), header_schema=ledger.RequiredKey),
 )
+
+# ---- learning: 红动海盐 lessons and the quiz (appended; see services/learning/) --
+
+from services.learning import schemas as learning  # noqa: E402
+
+
+# Completion and attempt start answer 201 when they made something, 200 when
+# they gave back what an earlier call made.
+GIVEN_BACK = (200, "Given back: made by an earlier call")
+
+
+ROUTES += (
+    Route("GET", "/api/v1/lesson-columns", "learning", "list_lesson_columns",
+          "红动海盐 columns: code and Chinese name", "lessons",
+          response=learning.ColumnList),
+    Route("GET", "/api/v1/lessons", "learning", "list_lessons",
+          "星火课堂 / 榜样力量 / 在路上 / 班前十分钟: a column's lessons, newest first",
+          "lessons", query=learning.LessonListQuery, response=learning.LessonPage),
+    Route("GET", "/api/v1/lessons/<lesson_id>", "learning", "get_lesson",
+          "One lesson (Markdown body) and when I finished it", "lessons",
+          response=learning.LessonView),
+    Route("POST", "/api/v1/lessons/<lesson_id>/completion", "learning", "complete_lesson",
+          "学习完成: record that I finished a lesson, once (201; a repeat answers 200)",
+          "lessons", response=learning.Completion, status=201,
+          status_of=lambda result: 201 if result["first_time"] else 200,
+          other_status=GIVEN_BACK),
+    Route("POST", "/api/v1/lessons", "learning", "create_lesson",
+          "Write a lesson as a draft (staff)", "lessons",
+          body=learning.LessonCreateRequest, response=learning.LessonView, status=201,
+          roles=(UNION_STAFF,)),
+    Route("PATCH", "/api/v1/lessons/<lesson_id>", "learning", "update_lesson",
+          "Edit a lesson (staff)", "lessons",
+          body=learning.LessonUpdateRequest, response=learning.LessonView,
+          roles=(UNION_STAFF,)),
+    Route("POST", "/api/v1/lessons/<lesson_id>/publish", "learning", "publish_lesson",
+          "Publish a draft lesson to workers (staff)", "lessons",
+          response=learning.LessonView, roles=(UNION_STAFF,)),
+    Route("POST", "/api/v1/lessons/<lesson_id>/unpublish", "learning", "unpublish_lesson",
+          "Take a lesson back to draft; workers no longer see it (staff)", "lessons",
+          response=learning.LessonView, roles=(UNION_STAFF,)),
+    Route("GET", "/api/v1/quiz-questions", "learning", "list_questions",
+          "The question bank, with answers, by topic and kind (staff)", "quiz",
+          query=learning.QuestionListQuery, response=learning.QuestionPage,
+          roles=(UNION_STAFF,)),
+    Route("POST", "/api/v1/quiz-questions", "learning", "create_question",
+          "Add a single-choice, multiple-choice or true/false question (staff)", "quiz",
+          body=learning.QuestionCreateRequest, response=learning.QuestionView, status=201,
+          roles=(UNION_STAFF,)),
+    Route("PATCH", "/api/v1/quiz-questions/<question_id>", "learning", "update_question",
+          "Edit a question, or retire it with active=false (staff)", "quiz",
+          body=learning.QuestionUpdateRequest, response=learning.QuestionView,
+          roles=(UNION_STAFF,)),
+    Route("GET", "/api/v1/quizzes", "learning", "list_quizzes",
+          "红色知识答题: quizzes open now (or upcoming, closed, all), with my attempts today",
+          "quiz", query=learning.QuizListQuery, response=learning.QuizPage),
+    Route("GET", "/api/v1/quizzes/<quiz_id>", "learning", "get_quiz",
+          "One quiz's rules, with my attempts today and whether I passed", "quiz",
+          response=learning.QuizView),
+    Route("POST", "/api/v1/quizzes", "learning", "create_quiz",
+          "Set up a quiz (期): window, topics, questions drawn, time limit, pass mark (staff)",
+          "quiz", body=learning.QuizCreateRequest, response=learning.QuizView, status=201,
+          roles=(UNION_STAFF,)),
+    Route("PATCH", "/api/v1/quizzes/<quiz_id>", "learning", "update_quiz",
+          "Edit a quiz; attempts already started keep their rules (staff)", "quiz",
+          body=learning.QuizUpdateRequest, response=learning.QuizView, roles=(UNION_STAFF,)),
+    Route("GET", "/api/v1/quizzes/<quiz_id>/stats", "learning", "get_quiz_stats",
+          "Correct rate per question; participation by district and occupation (staff)",
+          "quiz", response=learning.QuizStats, roles=(UNION_STAFF,)),
+    Route("POST", "/api/v1/quizzes/<quiz_id>/attempts", "learning", "start_attempt",
+          "开始答题: questions without answers and a deadline (201); my open attempt "
+          "still in time is given back instead (200)", "quiz",
+          response=learning.AttemptView, status=201,
+          status_of=lambda result: 200 if result["resumed"] else 201,
+          other_status=GIVEN_BACK),
+    Route("GET", "/api/v1/quiz-attempts/<attempt_id>", "learning", "get_attempt",
+          "My attempt: its questions; after submission also the score, answers and "
+          "explanations", "quiz", response=learning.AttemptView),
+    Route("POST", "/api/v1/quiz-attempts/<attempt_id>/submission", "learning",
+          "submit_attempt", "交卷: score, which answers were right, explanations; once",
+          "quiz", body=learning.SubmissionRequest, response=learning.AttemptView),
+)

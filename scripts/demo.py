@@ -11,6 +11,7 @@ from datetime import datetime, timedelta, timezone
 
 import requests
 
+from scripts import demo_learning
 from scripts.staff import ensure_staff
 from shared.config import setting
 
@@ -102,6 +103,7 @@ def load(url):
     staff = log_in(url, STAFF["phone"], STAFF["password"])
     load_classes(url, staff)
     load_points(url, staff)
+    load_learning(url, staff)
 
 
 def iso_in(**delta):
@@ -144,6 +146,47 @@ def load_points(url, staff):
             }).raise_for_status()
 
 
+def all_items(url, staff, path, **params):
+    """Every item of a paginated staff listing."""
+    items, page = [], 1
+    while True:
+        answer = requests.get(url + path, headers=staff, timeout=15,
+                              params=dict(params, page=page, per_page=100))
+        answer.raise_for_status()
+        listing = answer.json()
+        items += listing["items"]
+        if page * listing["per_page"] >= listing["total"]:
+            return items
+        page += 1
+
+
+def load_learning(url, staff):
+    """红动海盐 (scripts/demo_learning.py): the lessons, published; the question
+    bank; the first quiz, open from now. Each once: a lesson or quiz title or
+    a question text already there is left alone."""
+    lessons = all_items(url, staff, "/api/v1/lessons", status="all")
+    titles = {lesson["title"] for lesson in lessons}
+    for lesson in demo_learning.LESSONS:
+        if lesson["title"] not in titles:
+            created = requests.post(url + "/api/v1/lessons", headers=staff, timeout=15,
+                                    json=lesson)
+            created.raise_for_status()
+            requests.post(url + "/api/v1/lessons/{}/publish".format(created.json()["id"]),
+                          headers=staff, timeout=15).raise_for_status()
+    texts = {q["text"] for q in all_items(url, staff, "/api/v1/quiz-questions")}
+    for question in demo_learning.QUESTIONS:
+        if question["text"] not in texts:
+            requests.post(url + "/api/v1/quiz-questions", headers=staff, timeout=15,
+                          json=question).raise_for_status()
+    quiz = dict(demo_learning.QUIZ)
+    days = quiz.pop("open_days")
+    if quiz["title"] not in {q["title"] for q in all_items(url, staff, "/api/v1/quizzes",
+                                                          state="all")}:
+        requests.post(url + "/api/v1/quizzes", headers=staff, timeout=15, json=dict(
+            quiz, opens_at=iso_in(minutes=-1), closes_at=iso_in(days=days))
+        ).raise_for_status()
+
+
 def banner(url):
     lines = ["", "=" * 64, "红驿 Hongyi is running",
              "  API      {}/api/v1".format(url),
@@ -152,6 +195,8 @@ def banner(url):
              "  Classes  GET {}/api/v1/classes (the tea-art class opens for booking "
              "2 minutes after the first start)".format(url),
              "  Points   GET {}/api/v1/me/points, GET {}/api/v1/rewards".format(url, url),
+             "  Learning GET {}/api/v1/lessons?column=spark_class, GET {}/api/v1/quizzes "
+             "(start: POST /api/v1/quizzes/<id>/attempts)".format(url, url),
              "Demo accounts (phone / password):",
              "  union staff  {} / {}".format(STAFF["phone"], STAFF["password"])]
     lines += ["  worker       {} / {}  {}".format(w["phone"], w["password"], w["name"])

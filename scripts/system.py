@@ -13,7 +13,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-SERVICES = ("identity", "courses", "ledger")
+SERVICES = ("identity", "courses", "ledger", "learning")
 READY_TIMEOUT_SECONDS = 60
 
 

@@ -22,14 +22,17 @@ SUBSCRIPTIONS = (
     ("identity", "profile_updated", "ledger", "handle_profile_updated"),
     ("courses", "class_published", "ledger", "handle_class_published"),
     ("courses", "class_updated", "ledger", "handle_class_updated"),
-    # ... and everything that earns points (learning, volunteering and stations
-    # do not publish yet: their queues wait for them, shared/event_schemas/).
+    # ... and everything that earns points (volunteering and stations do not
+    # publish yet: their queues wait for them, shared/event_schemas/).
     ("courses", "class_attended", "ledger", "handle_class_attended"),
     ("learning", "quiz_passed", "ledger", "handle_quiz_passed"),
     ("learning", "lesson_completed", "ledger", "handle_lesson_completed"),
     ("volunteering", "volunteer_hours_confirmed", "ledger",
      "handle_volunteer_hours_confirmed"),
     ("stations", "station_visited", "ledger", "handle_station_visited"),
+    # learning: district and occupation, for its quiz statistics.
+    ("identity", "worker_registered", "learning", "handle_worker_registered"),
+    ("identity", "profile_updated", "learning", "handle_profile_updated"),
 )
 
 

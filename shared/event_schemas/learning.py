@@ -1,6 +1,5 @@
 """Events the learning service (红动海盐: lessons and the red-knowledge quiz)
-must publish. The service does not exist yet: these schemas are the contract
-it must follow, and the ledger consumes them already (services/ledger/)."""
+publishes (services/learning/); the ledger awards points from them."""
 from marshmallow import fields, validate
 
 from shared.event_schemas.identity import EventData
@@ -9,7 +8,8 @@ SOURCE = "learning"
 
 
 class QuizPassed(EventData):
-    """A worker passed a quiz (every pass: the ledger awards the first only)."""
+    """A worker passed a quiz for the first time (learning emits the first pass
+    only; the ledger's first_only rule guards it too)."""
     worker_id = fields.String(required=True)
     quiz_id = fields.String(required=True)
     quiz_title = fields.String(required=True, metadata={"example": "第3期"})

@@ -1,0 +1,20 @@
+"""learning's settings (shared/config.py holds the environment-wide ones)."""
+from dataclasses import dataclass
+
+# Seconds after an attempt's deadline in which a submission still counts as
+# on time: the answer left the phone before the deadline but the network was
+# slow. Fixed, not configurable: it is part of the quiz's fairness rule.
+LATE_GRACE_SECONDS = 3
+
+
+def service_config():
+    return {}
+
+
+@dataclass(frozen=True)
+class LearningSettings:
+    grace_seconds: int
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(grace_seconds=config.get("QUIZ_GRACE_SECONDS", LATE_GRACE_SECONDS))

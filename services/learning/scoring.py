@@ -1,0 +1,83 @@
+"""The quiz's rules, apart from storage: drawing questions, the deadline,
+late submissions and the score. Pure functions (no I/O, ``now`` and the
+random source passed in), unit-tested in tests/unit/test_learning_scoring.py.
+"""
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+
+from services.learning import exceptions
+
+REFUSE, ZERO = "refuse", "zero"
+LATE_POLICIES = (REFUSE, ZERO)
+
+
+def draw(question_ids, count, rng=random):
+    """``count`` distinct questions at random from those given, in random order."""
+    pool = sorted(set(question_ids))  # the same pool gives the same draw for a seed
+    if len(pool) < count:
+        raise exceptions.not_enough_questions(len(pool), count)
+    return rng.sample(pool, count)
+
+
+def deadline_of(started_at, time_limit_seconds):
+    return started_at + timedelta(seconds=time_limit_seconds)
+
+
+def is_resumable(attempt, now):
+    """An open attempt still inside its time limit: starting again resumes it."""
+    return attempt["status"] == "open" and now < attempt["deadline"]
+
+
+def is_late(attempt, now, grace_seconds):
+    """Past the deadline and past the grace allowed for a slow network."""
+    return now > attempt["deadline"] + timedelta(seconds=grace_seconds)
+
+
+def chosen_by_question(questions, answers):
+    """{question id: set of option indexes}; refuses a question that is not in
+    the attempt and an option the question does not have. An unanswered
+    question maps to the empty set (wrong)."""
+    options = {q["id"]: len(q["options"]) for q in questions}
+    chosen = {question_id: set() for question_id in options}
+    for answer in answers:
+        question_id = answer["question_id"]
+        if question_id not in options:
+            raise exceptions.answer_not_in_attempt(question_id)
+        if any(choice >= options[question_id] for choice in answer["choices"]):
+            raise exceptions.choice_out_of_range(question_id)
+        chosen[question_id] = set(answer["choices"])
+    return chosen
+
+
+def score_of(correct, total):
+    """Percent right, rounded down: 7 of 9 is 77, not 78, so nobody passes on rounding."""
+    return correct * 100 // total if total else 0
+
+
+@dataclass(frozen=True)
+class Outcome:
+    score: int
+    passed: bool
+    late: bool
+    results: list  # [{"question_id", "chosen", "correct"}] in the attempt's order
+
+
+def grade(attempt, answers, now, grace_seconds):
+    """The outcome of submitting ``answers`` to ``attempt`` at ``now``.
+
+    Late (past deadline + grace): refused (ATTEMPT_EXPIRED) under the
+    "refuse" rule; under "zero" accepted with score 0, nothing right and not
+    passed, so the worker still sees the right answers and explanations.
+    """
+    questions = attempt["questions"]
+    chosen = chosen_by_question(questions, answers)
+    late = is_late(attempt, now, grace_seconds)
+    if late and attempt["late_submission"] == REFUSE:
+        raise exceptions.attempt_expired()
+    results = [{"question_id": q["id"], "chosen": sorted(chosen[q["id"]]),
+                "correct": not late and chosen[q["id"]] == set(q["answer"])}
+               for q in questions]
+    score = score_of(sum(r["correct"] for r in results), len(questions))
+    return Outcome(score=score, passed=not late and score >= attempt["pass_mark"],
+                   late=late, results=results)

@@ -1,0 +1,293 @@
+"""learning's data: lessons and who finished them, the question bank, quizzes,
+attempts, first passes, and a local copy of workers' facts.
+
+- ``lessons``: draft or published, in one of the columns (schemas.COLUMNS).
+- ``completions``: ``_id`` is (lesson, worker), so a lesson is finished once
+  whatever the retries; the first one stores its ``lesson_completed`` event in
+  the outbox in the same transaction.
+- ``questions``: the bank; an attempt keeps its own copy of the questions it
+  drew, so editing the bank never changes an attempt under way or graded.
+- ``attempts``: each takes a numbered slot 1..attempts_per_day of its
+  (quiz, worker, China day), under a unique index, so concurrent starts cannot
+  exceed the daily limit: the loser of a slot tries the next one, and there is
+  no counter to drift.
+- ``passes``: ``_id`` is (quiz, worker); written in the submission's
+  transaction, so only the first passing submission emits ``quiz_passed``
+  even when two pass at the same moment (their transactions conflict and the
+  retried one finds the pass recorded).
+- ``workers``: district and occupation from identity's events, for statistics.
+"""
+import uuid
+
+from marshmallow import ValidationError
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo.errors import DuplicateKeyError
+
+from services.learning import exceptions, scoring
+from services.learning.schemas import DRAFT, PUBLISHED, check_question, check_window
+from shared.domain import china_day
+from shared.errors import invalid_from_validation
+from shared.events import new_event
+from shared.store import BaseStore
+from shared.worker_facts import remember_worker
+
+SOURCE = "learning"
+OPEN, SUBMITTED = "open", "submitted"
+
+
+def new_id():
+    return uuid.uuid4().hex
+
+
+def checked(check, document):
+    try:
+        check(document)
+    except ValidationError as err:
+        raise invalid_from_validation(err)
+
+
+def paged(cursor, query):
+    return cursor.skip((query["page"] - 1) * query["per_page"]).limit(query["per_page"])
+
+
+class LearningStore(BaseStore):
+    @staticmethod
+    def create_indexes(db):
+        db.lessons.create_index([("status", ASCENDING), ("column", ASCENDING),
+                                 ("published_at", DESCENDING)])
+        db.lessons.create_index([("created_at", DESCENDING)])
+        db.completions.create_index([("worker_id", ASCENDING), ("lesson_id", ASCENDING)])
+        db.questions.create_index([("topic", ASCENDING), ("active", ASCENDING)])
+        db.questions.create_index([("created_at", DESCENDING)])
+        db.quizzes.create_index([("opens_at", DESCENDING)])
+        db.quizzes.create_index([("closes_at", ASCENDING)])
+        # The daily attempt limit: one attempt per numbered slot.
+        db.attempts.create_index([("quiz_id", ASCENDING), ("worker_id", ASCENDING),
+                                  ("day", ASCENDING), ("slot", ASCENDING)],
+                                 unique=True, name="one_per_slot")
+        db.attempts.create_index([("quiz_id", ASCENDING), ("worker_id", ASCENDING),
+                                  ("status", ASCENDING), ("deadline", DESCENDING)])
+        db.attempts.create_index([("quiz_id", ASCENDING), ("status", ASCENDING)])
+
+    # ---- lessons ---------------------------------------------------------
+
+    def create_lesson(self, fields, staff_id, now):
+        lesson = dict(fields, _id=new_id(), status=DRAFT, created_by=staff_id,
+                      created_at=now, updated_at=now, published_at=None)
+        self.db.lessons.insert_one(lesson)
+        return lesson
+
+    def get_lesson(self, lesson_id):
+        lesson = self.db.lessons.find_one({"_id": lesson_id})
+        if lesson is None:
+            raise exceptions.lesson_not_found()
+        return lesson
+
+    def update_lesson(self, lesson_id, changes, now):
+        return self._set_lesson({"_id": lesson_id}, dict(changes, updated_at=now))
+
+    def publish_lesson(self, lesson_id, now):
+        self.get_lesson(lesson_id)
+        updated = self._set_lesson({"_id": lesson_id, "status": DRAFT},
+                                   {"status": PUBLISHED, "published_at": now, "updated_at": now})
+        return updated
+
+    def unpublish_lesson(self, lesson_id, now):
+        self.get_lesson(lesson_id)
+        return self._set_lesson({"_id": lesson_id, "status": PUBLISHED},
+                                {"status": DRAFT, "updated_at": now})
+
+    def _set_lesson(self, criteria, changes):
+        lesson = self.db.lessons.find_one_and_update(
+            criteria, {"$set": changes}, return_document=ReturnDocument.AFTER)
+        if lesson is not None:
+            return lesson
+        current = self.get_lesson(criteria["_id"])  # 404 if it is not there at all
+        raise (exceptions.already_published() if current["status"] == PUBLISHED
+               else exceptions.not_published())
+
+    def list_lessons(self, query):
+        """Newest published first (drafts: newest created first)."""
+        criteria = {}
+        if query["status"] != "all":
+            criteria["status"] = query["status"]
+        if query.get("column"):
+            criteria["column"] = query["column"]
+        order = ([("published_at", DESCENDING)] if query["status"] == PUBLISHED
+                 else [("created_at", DESCENDING)])
+        cursor = self.db.lessons.find(criteria, {"body": 0}).sort(order + [("_id", ASCENDING)])
+        return list(paged(cursor, query)), self.db.lessons.count_documents(criteria)
+
+    def completed_at(self, worker_id, lesson_ids):
+        """{lesson id: when the worker finished it} for the lessons given."""
+        return {c["lesson_id"]: c["completed_at"] for c in self.db.completions.find(
+            {"worker_id": worker_id, "lesson_id": {"$in": list(lesson_ids)}})}
+
+    def complete_lesson(self, lesson, worker_id, now):
+        """(completion, first time?, events). A repeat, or a concurrent twin,
+        finds the first completion and emits nothing."""
+        key = "{}:{}".format(lesson["_id"], worker_id)
+        event = new_event(SOURCE, "lesson_completed", {
+            "worker_id": worker_id, "lesson_id": lesson["_id"],
+            "lesson_title": lesson["title"], "completed_at": now})
+        completion = {"_id": key, "lesson_id": lesson["_id"], "worker_id": worker_id,
+                      "completed_at": now}
+
+        def write(session):
+            self.db.completions.insert_one(completion, session=session)
+            return self.record_events([event], session)
+        try:
+            return completion, True, self.in_transaction(write)
+        except DuplicateKeyError:
+            return self.db.completions.find_one({"_id": key}), False, []
+
+    # ---- questions ---------------------------------------------------------
+
+    def create_question(self, fields, staff_id, now):
+        question = dict(fields, _id=new_id(), created_by=staff_id, created_at=now,
+                        updated_at=now)
+        self.db.questions.insert_one(question)
+        return question
+
+    def get_question(self, question_id):
+        question = self.db.questions.find_one({"_id": question_id})
+        if question is None:
+            raise exceptions.question_not_found()
+        return question
+
+    def update_question(self, question_id, changes, now):
+        current = self.get_question(question_id)
+        checked(check_question, dict(current, **changes))
+        # Conditional on what was checked, so a concurrent edit is not mixed in.
+        updated = self.db.questions.find_one_and_update(
+            {"_id": question_id, "updated_at": current["updated_at"]},
+            {"$set": dict(changes, updated_at=now)}, return_document=ReturnDocument.AFTER)
+        return updated or self.update_question(question_id, changes, now)
+
+    def list_questions(self, query):
+        criteria = {key: query[key] for key in ("topic", "kind") if query.get(key)}
+        cursor = self.db.questions.find(criteria).sort([("created_at", DESCENDING),
+                                                        ("_id", ASCENDING)])
+        return list(paged(cursor, query)), self.db.questions.count_documents(criteria)
+
+    def drawable_ids(self, topics):
+        return [q["_id"] for q in self.db.questions.find(
+            {"topic": {"$in": list(topics)}, "active": True}, {"_id": 1})]
+
+    def questions_by_id(self, ids):
+        return {q["_id"]: q for q in self.db.questions.find({"_id": {"$in": list(ids)}})}
+
+    # ---- quizzes -------------------------------------------------------------
+
+    def create_quiz(self, fields, staff_id, now):
+        quiz = dict(fields, _id=new_id(), created_by=staff_id, created_at=now, updated_at=now)
+        self.db.quizzes.insert_one(quiz)
+        return quiz
+
+    def get_quiz(self, quiz_id):
+        quiz = self.db.quizzes.find_one({"_id": quiz_id})
+        if quiz is None:
+            raise exceptions.quiz_not_found()
+        return quiz
+
+    def update_quiz(self, quiz_id, changes, now):
+        current = self.get_quiz(quiz_id)
+        checked(check_window, dict(current, **changes))
+        return self.db.quizzes.find_one_and_update(
+            {"_id": quiz_id}, {"$set": dict(changes, updated_at=now)},
+            return_document=ReturnDocument.AFTER)
+
+    def list_quizzes(self, query, now):
+        criteria = {
+            "open": {"opens_at": {"$lte": now}, "closes_at": {"$gt": now}},
+            "upcoming": {"opens_at": {"$gt": now}},
+            "closed": {"closes_at": {"$lte": now}},
+            "all": {},
+        }[query["state"]]
+        cursor = self.db.quizzes.find(criteria).sort([("opens_at", DESCENDING),
+                                                      ("_id", ASCENDING)])
+        return list(paged(cursor, query)), self.db.quizzes.count_documents(criteria)
+
+    # ---- attempts --------------------------------------------------------------
+
+    def resumable_attempt(self, quiz_id, worker_id, now):
+        """The worker's open attempt of this quiz still inside its time limit."""
+        return self.db.attempts.find_one(
+            {"quiz_id": quiz_id, "worker_id": worker_id, "status": OPEN,
+             "deadline": {"$gt": now}}, sort=[("deadline", DESCENDING)])
+
+    def attempts_on(self, quiz_id, worker_id, day):
+        return self.db.attempts.count_documents(
+            {"quiz_id": quiz_id, "worker_id": worker_id, "day": day})
+
+    def start_attempt(self, quiz, worker_id, questions, now):
+        """A new attempt in the first free slot of today's, or DAILY_ATTEMPTS_USED.
+        Slots are only ever taken, never freed, so the count of today's
+        attempts is where the free ones start; a concurrent start that took
+        that slot first sends this one on to the next."""
+        day, limit = china_day(now), quiz["attempts_per_day"]
+        attempt = {
+            "quiz_id": quiz["_id"], "quiz_title": quiz["title"], "worker_id": worker_id,
+            "day": day, "status": OPEN, "started_at": now,
+            "deadline": scoring.deadline_of(now, quiz["time_limit_seconds"]),
+            "time_limit_seconds": quiz["time_limit_seconds"], "pass_mark": quiz["pass_mark"],
+            "late_submission": quiz["late_submission"], "questions": questions,
+            "submitted_at": None, "score": None, "passed": None, "late": None,
+            "results": None}
+        for slot in range(self.attempts_on(quiz["_id"], worker_id, day) + 1, limit + 1):
+            try:
+                document = dict(attempt, _id=new_id(), slot=slot)
+                self.db.attempts.insert_one(document)
+                return document
+            except DuplicateKeyError:
+                continue
+        raise exceptions.daily_attempts_used(limit)
+
+    def get_attempt(self, attempt_id, worker_id):
+        """The worker's own attempt; anyone else's is "not found"."""
+        attempt = self.db.attempts.find_one({"_id": attempt_id, "worker_id": worker_id})
+        if attempt is None:
+            raise exceptions.attempt_not_found()
+        return attempt
+
+    def submit(self, attempt, outcome, now):
+        """(the graded attempt, events): ``quiz_passed`` on the first pass only."""
+        def write(session):
+            graded = self.db.attempts.find_one_and_update(
+                {"_id": attempt["_id"], "status": OPEN},
+                {"$set": {"status": SUBMITTED, "submitted_at": now, "score": outcome.score,
+                          "passed": outcome.passed, "late": outcome.late,
+                          "results": outcome.results}},
+                return_document=ReturnDocument.AFTER, session=session)
+            if graded is None:
+                raise exceptions.already_submitted()
+            if not (outcome.passed and self._first_pass(graded, now, session)):
+                return graded, []
+            return graded, self.record_events([new_event(SOURCE, "quiz_passed", {
+                "worker_id": graded["worker_id"], "quiz_id": graded["quiz_id"],
+                "quiz_title": graded["quiz_title"], "score": outcome.score,
+                "passed_at": now})], session)
+        try:
+            return self.in_transaction(write)
+        except DuplicateKeyError:
+            # A concurrent first pass committed between our read and insert:
+            # run again, and this time the pass is there.
+            return self.in_transaction(write)
+
+    def _first_pass(self, attempt, now, session):
+        result = self.db.passes.update_one(
+            {"_id": "{}:{}".format(attempt["quiz_id"], attempt["worker_id"])},
+            {"$setOnInsert": {"quiz_id": attempt["quiz_id"], "worker_id": attempt["worker_id"],
+                              "attempt_id": attempt["_id"], "score": attempt["score"],
+                              "passed_at": now}},
+            upsert=True, session=session)
+        return result.upserted_id is not None
+
+    def has_passed(self, quiz_id, worker_id):
+        return self.db.passes.count_documents(
+            {"_id": "{}:{}".format(quiz_id, worker_id)}, limit=1) > 0
+
+    # ---- what learning keeps from identity --------------------------------------
+
+    def remember_worker(self, data, at, session):
+        remember_worker(self.db.workers, data, at, session)
