@@ -14,9 +14,12 @@ Per run (all on loopback; set-up not timed):
 4. the reconciliation (services/ledger/reports.py, as `make reconcile` runs
    it) must report zero drift, and there must be exactly N new entries.
 
-Every applied event is a transaction (inbox record, rule lookup, first-pass
-and daily-cap reads, account update, entry, lot, outbox) plus the relay
-publishing its ``points_awarded``; the bare publish is one confirmed message.
+Every applied event is a transaction (inbox record, rule lookup, class title,
+first-pass upsert, account update, entry, lot, outbox; a daily-cap read when
+the rule has a cap) plus publishing its ``points_awarded`` and marking it
+sent; the bare publish is one confirmed message. The CPU the ledger and the
+embedded database used while applying says which was the limit (one core is
+all the embedded server, a single Python process, can use).
 
 Settings: BENCH_LEDGER_EVENTS (N, 2000), BENCH_LEDGER_WORKERS (W, 300),
 BENCH_LEDGER_DRAIN_SECONDS (300: a run whose backlog is not applied by then
@@ -34,6 +37,7 @@ from kombu import Connection, Producer
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from bench import measure as m
+from bench.cpu import CpuMeter, embedded_mongo_pids
 from services.ledger import reports
 from shared.caller import UNION_STAFF, Caller
 from shared.events import new_event
@@ -91,6 +95,8 @@ class RunFigures:
     applied_per_s: float
     ratio: float              # applied/s ÷ published/s
     drift: int                # reconciliation mismatches (must be 0)
+    ledger_cores: float       # CPU while applying: which side was the limit
+    database_cores: float     # (NaN for a real MongoDB: not on this machine)
 
 
 @dataclass
@@ -111,7 +117,7 @@ class LedgerResult:
 
     def to_dict(self):
         names = ("publish_per_s", "applied_per_s", "ratio", "publish_seconds",
-                 "apply_seconds", "drift")
+                 "apply_seconds", "drift", "ledger_cores", "database_cores")
         return {"settings": asdict(self.settings),
                 "medians": {n: asdict(self.figure(n)) for n in names},
                 "runs": [asdict(r) for r in self.runs],
@@ -132,6 +138,7 @@ class Ledger:
         env = self.system.env
         self.client = connect(env["MONGO_URI"])
         self.db = self.client[database_name(env["MONGO_DB_PREFIX"], "ledger")]
+        self.database_pids = embedded_mongo_pids(env["MONGO_URI"])
 
     def processes(self):
         return [p for p in self.system.services["ledger"] if p.poll() is None]
@@ -139,6 +146,10 @@ class Ledger:
     def signal(self, sig):
         for process in self.processes():
             os.killpg(process.pid, sig)
+
+    def cpu_meter(self):
+        return CpuMeter({"ledger": [p.pid for p in self.processes()],
+                         "database": self.database_pids}, time.perf_counter)
 
     def entries(self):
         return self.db.entries.estimated_document_count()
@@ -197,11 +208,14 @@ def run_once(ledger, publisher, worker_ids, settings):
     finally:
         ledger.signal(signal.SIGCONT)
     resumed = time.perf_counter()
+    meter = ledger.cpu_meter()
+    meter.start()
     deadline = resumed + settings.drain_seconds
     applied = 0
     while applied < settings.events and time.perf_counter() < deadline:
         time.sleep(POLL_SECONDS)
         applied = ledger.entries() - before
+    cores = meter.stop()
     apply_seconds = time.perf_counter() - resumed if applied >= settings.events else float("nan")
     report = reports.reconcile_at_one_time(ledger.db)
     failures = []
@@ -217,7 +231,8 @@ def run_once(ledger, publisher, worker_ids, settings):
         events=settings.events, publish_seconds=round(publish_seconds, 3),
         publish_per_s=publish_rate, apply_seconds=round(apply_seconds, 3),
         applied=applied, applied_per_s=applied_rate, ratio=applied_rate / publish_rate,
-        drift=len(report["mismatches"])), failures
+        drift=len(report["mismatches"]), ledger_cores=cores["ledger"],
+        database_cores=cores["database"]), failures
 
 
 def measure(target, settings, repeats, progress=None):
@@ -236,10 +251,11 @@ def measure(target, settings, repeats, progress=None):
             result.runs.append(figures)
             result.failures += ["run {}: {}".format(repeat + 1, f) for f in failures]
             say("  run {}/{}: {:,} events published in {:.2f} s ({:,.0f}/s), applied in "
-                "{:.2f} s ({:,.1f}/s), ratio {:.3f}, drift {}{}".format(
+                "{:.2f} s ({:,.1f}/s), ratio {:.3f}, drift {}, cores: ledger {}, "
+                "database {}{}".format(
                     repeat + 1, repeats, figures.events, figures.publish_seconds,
                     figures.publish_per_s, figures.apply_seconds, figures.applied_per_s,
-                    figures.ratio, figures.drift,
+                    figures.ratio, figures.drift, figures.ledger_cores, figures.database_cores,
                     "" if not failures else "  FAIL: " + "; ".join(failures)))
     finally:
         ledger.signal(signal.SIGCONT)  # never leave it paused
@@ -259,7 +275,9 @@ ROWS = (("publish_per_s", "published/s (bare publish)"),
         ("applied_per_s", "applied/s (ledger, backlog)"),
         ("ratio", "applied ÷ published"),
         ("apply_seconds", "backlog applied in (s)"),
-        ("drift", "reconciliation drift"))
+        ("drift", "reconciliation drift"),
+        ("ledger_cores", "ledger CPU applying (cores)"),
+        ("database_cores", "database CPU applying (cores)"))
 
 
 def _num(v):

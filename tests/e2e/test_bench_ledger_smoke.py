@@ -22,6 +22,8 @@ def test_the_ledger_benchmark_applies_a_small_backlog_with_no_drift(system, e2e_
     assert run.applied == run.events == 40 and run.drift == 0
     assert run.publish_per_s > 0 and run.applied_per_s > 0
     assert run.ratio == run.applied_per_s / run.publish_per_s
+    # Both sides were found and measured (the e2e system runs the embedded server).
+    assert run.ledger_cores > 0 and run.database_cores > 0
     table = result.table()
     assert "applied ÷ published" in table and "PASS" in table
     assert result.to_dict()["medians"]["drift"]["max"] == 0
