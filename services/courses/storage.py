@@ -28,6 +28,9 @@ from shared.store import BaseStore
 
 SOURCE = "courses"
 FREE, BOOKED, OFFERED, WAITING = "free", "booked", "offered", "waiting"
+# The slots of a cancelled class: never free again, so a tap that read the
+# class just before it was cancelled finds nothing to take.
+CLOSED = "closed"
 HELD = {"$type": "string"}
 PENDING = EmbeddedOutbox.FIELD
 # A slot nobody holds: what freeing a seat or a place writes, whoever did it.
@@ -114,6 +117,8 @@ class CoursesStore(BaseStore):
         added to a class with a waitlist are offered to it at once."""
         now = now or utcnow()
         cls = self.get_class(class_id)
+        if cls["status"] == "cancelled":
+            raise exceptions.class_cancelled()
         if cls["starts_at"] <= now:
             raise exceptions.class_started()
         updated = dict(cls, **changes)
@@ -402,7 +407,7 @@ class CoursesStore(BaseStore):
 
     def cancel_class(self, class_id, now):
         """Cancel a class that has not started: every seat, offer and place is
-        released and class_cancelled names everyone who held one."""
+        released and closed, and class_cancelled names everyone who held one."""
         cls = self.get_class(class_id)
         if cls["status"] == "cancelled":
             raise exceptions.class_cancelled()
@@ -422,9 +427,8 @@ class CoursesStore(BaseStore):
             if cancelled is None:
                 raise exceptions.class_cancelled()
             for collection in (self.db.seats, self.db.places):
-                collection.update_many(
-                    {"class_id": class_id, "holder": HELD},
-                    {"$set": VACANT}, session=session)
+                collection.update_many({"class_id": class_id},
+                                       {"$set": dict(VACANT, state=CLOSED)}, session=session)
             event = new_event(SOURCE, "class_cancelled", dict(
                 class_facts(cls), worker_ids=holders, at=now))
             return cancelled, self.record_events([event], session)

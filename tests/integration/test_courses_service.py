@@ -7,9 +7,11 @@ import eventlet
 import pytest
 from nameko.standalone.events import event_dispatcher
 
+from services.courses import booking
 from services.courses.service import CoursesService
 from services.courses.storage import CoursesStore
 from shared.caller import Caller
+from shared.clock import utcnow
 from shared.errors import Conflict, Forbidden, InvalidInput
 from shared.events import new_event
 from tests.support import broker
@@ -250,6 +252,23 @@ def test_cancelling_a_class_releases_everyone_and_names_them(new_class, as_staff
     assert raised.value.code == "CLASS_NOT_BOOKABLE"
     with pytest.raises(Conflict):
         as_staff.cancel_class(cls["id"])
+    with pytest.raises(Conflict) as raised:
+        as_staff.update_class(cls["id"], {"seats": 5})
+    assert raised.value.code == "CLASS_CANCELLED"
+
+
+def test_a_tap_that_read_the_class_before_it_was_cancelled_takes_nothing(
+        new_class, as_staff, store):
+    """The booking path reads the class, then takes a slot: a cancel landing
+    in between must leave nothing to take (its slots are closed, not free)."""
+    cls = new_class(seats=2, waitlist_limit=2)
+    read_before_cancel = store.get_class(cls["id"])
+    as_staff.cancel_class(cls["id"])
+    with pytest.raises(Conflict):
+        booking.take(store, read_before_cancel, worker().id, None, utcnow())
+    assert store.db.seats.count_documents({"class_id": cls["id"], "holder": {"$ne": None}}) == 0
+    assert store.db.places.count_documents({"class_id": cls["id"], "holder": {"$ne": None}}) == 0
+    assert store.seats_left(cls["id"]) == 0
 
 
 def test_attendance_with_the_check_in_code_counts_once(new_class, as_staff, rpc_as, store,
