@@ -123,13 +123,23 @@ class LearningService(ServiceBase, EventSource, EventConsumer):
     def create_quiz(self, request):
         staff = self.caller.require_role(UNION_STAFF)
         fields = load(schemas.QuizCreateRequest, request)
+        self._check_enough_questions(fields)
         return self._quiz(self.store.create_quiz(fields, staff.id, utcnow()))
 
     @rpc
     def update_quiz(self, quiz_id, request):
         self.caller.require_role(UNION_STAFF)
         changes = load(schemas.QuizUpdateRequest, request)
+        if changes.keys() & {"topics", "question_count"}:
+            self._check_enough_questions(dict(self.store.get_quiz(quiz_id), **changes))
         return self._quiz(self.store.update_quiz(quiz_id, changes, utcnow()))
+
+    def _check_enough_questions(self, quiz):
+        """Told to staff when they set the quiz up, not to the first worker
+        who starts it (a question retired later is still caught at the start)."""
+        available = len(self.store.drawable_ids(quiz["topics"]))
+        if available < quiz["question_count"]:
+            raise exceptions.not_enough_questions(available, quiz["question_count"])
 
     @rpc
     def list_quizzes(self, query):

@@ -301,8 +301,18 @@ def test_quiz_windows_and_bad_quizzes(new_quiz, as_staff, rpc_as):
     assert raised.value.code == "QUIZ_NOT_OPEN"
     listed = rpc_as(worker()).learning.list_quizzes({"state": "upcoming"})["items"]
     assert upcoming["id"] in [q["id"] for q in listed]
-    short, _ = new_quiz(n=2, question_count=2)
-    as_staff.update_quiz(short["id"], {"question_count": 5})
+    short, answers = new_quiz(n=2, question_count=2)
+    with pytest.raises(Conflict) as raised:  # staff are told when they set it up
+        as_staff.update_quiz(short["id"], {"question_count": 5})
+    assert raised.value.code == "NOT_ENOUGH_QUESTIONS"
+    with pytest.raises(Conflict) as raised:
+        as_staff.create_quiz({"title": "第9期", "topics": short["topics"], "question_count": 3,
+                              "time_limit_seconds": 300, "attempts_per_day": 1,
+                              "pass_mark": 60, "opens_at": at(minutes=-5),
+                              "closes_at": at(days=7)})
+    assert raised.value.code == "NOT_ENOUGH_QUESTIONS"
+    # A question retired afterwards is still caught when a worker starts.
+    as_staff.update_question(next(iter(answers)), {"active": False})
     with pytest.raises(Conflict) as raised:
         rpc_as(worker()).learning.start_attempt(short["id"])
     assert raised.value.code == "NOT_ENOUGH_QUESTIONS"
