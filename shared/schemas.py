@@ -1,7 +1,7 @@
 """Schema helpers every service and the gateway use."""
 import functools
 
-from marshmallow import ValidationError, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from shared.errors import invalid_from_validation
 
@@ -24,6 +24,21 @@ def load(schema_class, data):
         return schema_of(schema_class).load(data)
     except ValidationError as err:
         raise invalid_from_validation(err)
+
+
+def text(min_length, max_length, **kwargs):
+    return fields.String(validate=validate.Length(min=min_length, max=max_length), **kwargs)
+
+
+def count(low, high, **kwargs):
+    """An integer in [low, high]; "3" is refused, not read as 3."""
+    return fields.Integer(strict=True, validate=validate.Range(min=low, max=high), **kwargs)
+
+
+class Paging(Schema):
+    """The page and page size of a list query (and echoed in its answer)."""
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 class PartialUpdate:

@@ -14,6 +14,11 @@ TRANSACTION_ATTEMPTS = 6
 BACKOFF_SECONDS = 0.01
 
 
+def one_page(cursor, page, per_page):
+    """Page ``page`` (from 1) of ``per_page`` documents of a sorted cursor."""
+    return cursor.skip((page - 1) * per_page).limit(per_page)
+
+
 def is_transient(error):
     return (isinstance(error, PyMongoError)
             and error.has_error_label("TransientTransactionError"))

@@ -5,7 +5,7 @@ from marshmallow import (Schema, ValidationError, fields, post_load, validate,
                          validates_schema)
 
 from shared.clock import to_millis
-from shared.schemas import IDEMPOTENCY_KEY, PartialUpdate
+from shared.schemas import IDEMPOTENCY_KEY, Paging, PartialUpdate
 
 CATEGORIES = ("tea_art", "incense", "law", "fitness", "cooking", "skills", "other")
 
@@ -67,12 +67,10 @@ class ClassUpdateRequest(PartialUpdate, ClassFields):
     """PATCH: times are checked against the class's current ones by the store."""
 
 
-class ClassListQuery(Schema):
+class ClassListQuery(Paging):
     category = fields.String(validate=validate.OneOf(CATEGORIES))
     upcoming = fields.Boolean(load_default=True)
     has_seats = fields.Boolean(load_default=False)
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10000))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 class BookingKey(Schema):

@@ -24,7 +24,7 @@ from shared.clock import utcnow
 from shared.errors import invalid_from_validation
 from shared.events import new_event
 from shared.outbox import EmbeddedOutbox
-from shared.store import BaseStore
+from shared.store import BaseStore, one_page
 
 SOURCE = "courses"
 FREE, BOOKED, OFFERED, WAITING = "free", "booked", "offered", "waiting"
@@ -189,10 +189,10 @@ class CoursesStore(BaseStore):
         if query["has_seats"]:
             open_classes = self.db.seats.distinct("class_id", {"state": FREE})
             criteria["_id"] = {"$in": open_classes}
-        cursor = (self.db.classes.find(criteria)
-                  .sort([("starts_at", ASCENDING), ("_id", ASCENDING)])
-                  .skip((query["page"] - 1) * query["per_page"]).limit(query["per_page"]))
-        return list(cursor), self.db.classes.count_documents(criteria)
+        cursor = self.db.classes.find(criteria).sort([("starts_at", ASCENDING),
+                                                      ("_id", ASCENDING)])
+        page = one_page(cursor, query["page"], query["per_page"])
+        return list(page), self.db.classes.count_documents(criteria)
 
     def seats_left(self, class_id):
         return self.db.seats.count_documents({"class_id": class_id, "state": FREE})

@@ -11,7 +11,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from shared.caller import EMPLOYER, STATION_KEEPER
 from shared.domain import DISTRICTS, MOBILE_PATTERN, OCCUPATIONS
-from shared.schemas import PartialUpdate
+from shared.schemas import Paging, PartialUpdate
 
 PASSWORD_MIN, PASSWORD_MAX = 8, 64
 GRANTABLE_ROLES = (EMPLOYER, STATION_KEEPER)
@@ -75,11 +75,9 @@ class RejectionRequest(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=200))
 
 
-class ApplicationListQuery(Schema):
+class ApplicationListQuery(Paging):
     status = fields.String(load_default="pending",
                            validate=validate.OneOf(("pending", "approved", "rejected")))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10000))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 class WorkerLookupQuery(Schema):

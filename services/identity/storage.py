@@ -14,7 +14,7 @@ from shared.caller import UNION_STAFF, WORKER
 from shared.clock import utcnow
 from shared.domain import mask_phone
 from shared.events import new_event
-from shared.store import BaseStore
+from shared.store import BaseStore, one_page
 
 SOURCE = "identity"
 NO_MEMBERSHIP = {"status": "none", "member_number": None, "application_id": None,
@@ -189,10 +189,9 @@ class IdentityStore(BaseStore):
 
     def list_applications(self, status, page, per_page):
         query = {"status": status}
-        cursor = (self.db.applications.find(query)
-                  .sort([("applied_at", ASCENDING), ("_id", ASCENDING)])
-                  .skip((page - 1) * per_page).limit(per_page))
-        return list(cursor), self.db.applications.count_documents(query)
+        cursor = self.db.applications.find(query).sort([("applied_at", ASCENDING),
+                                                        ("_id", ASCENDING)])
+        return list(one_page(cursor, page, per_page)), self.db.applications.count_documents(query)
 
     def decide_application(self, application_id, staff_id, approve, reason=None):
         """Approve (with a new member number) or reject a pending application,

@@ -11,7 +11,8 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 
 from services.learning.scoring import LATE_POLICIES, REFUSE
 from shared.clock import to_millis
-from shared.schemas import PartialUpdate
+# text() is named string() here: QuestionFields has a field called text.
+from shared.schemas import Paging, PartialUpdate, count, text as string
 
 # 红动海盐 columns: ASCII codes in the API and the database, Chinese names shown.
 COLUMNS = {"spark_class": "星火课堂", "role_models": "榜样力量",
@@ -19,19 +20,6 @@ COLUMNS = {"spark_class": "星火课堂", "role_models": "榜样力量",
 QUESTION_KINDS = ("single", "multiple", "true_false")
 PUBLISHED, DRAFT = "published", "draft"
 QUIZ_STATES = ("open", "upcoming", "closed", "all")
-
-
-def string(min_length, max_length, **kwargs):
-    return fields.String(validate=validate.Length(min=min_length, max=max_length), **kwargs)
-
-
-def count(low, high, **kwargs):
-    return fields.Integer(strict=True, validate=validate.Range(min=low, max=high), **kwargs)
-
-
-class PageQuery(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10000))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 class StoredPrecision(Schema):
@@ -65,7 +53,7 @@ class LessonUpdateRequest(PartialUpdate, LessonFields):
     pass
 
 
-class LessonListQuery(PageQuery):
+class LessonListQuery(Paging):
     column = fields.String(validate=validate.OneOf(tuple(COLUMNS)))
     status = fields.String(load_default=PUBLISHED,
                            validate=validate.OneOf((PUBLISHED, DRAFT, "all")),
@@ -93,7 +81,7 @@ class LessonView(LessonSummary):
     updated_at = fields.AwareDateTime()
 
 
-class LessonPage(PageQuery):
+class LessonPage(Paging):
     items = fields.List(fields.Nested(LessonSummary))
     total = fields.Integer()
 
@@ -154,7 +142,7 @@ class QuestionUpdateRequest(PartialUpdate, QuestionFields):
     """PATCH: the answer is checked against the question's options by the store."""
 
 
-class QuestionListQuery(PageQuery):
+class QuestionListQuery(Paging):
     topic = string(1, 30)
     kind = fields.String(validate=validate.OneOf(QUESTION_KINDS))
 
@@ -172,7 +160,7 @@ class QuestionView(Schema):
     updated_at = fields.AwareDateTime()
 
 
-class QuestionPage(PageQuery):
+class QuestionPage(Paging):
     items = fields.List(fields.Nested(QuestionView))
     total = fields.Integer()
 
@@ -212,7 +200,7 @@ class QuizUpdateRequest(PartialUpdate, QuizFields):
     """PATCH: the window is checked against the quiz's current one by the store."""
 
 
-class QuizListQuery(PageQuery):
+class QuizListQuery(Paging):
     state = fields.String(load_default="open", validate=validate.OneOf(QUIZ_STATES))
 
 
@@ -233,7 +221,7 @@ class QuizView(Schema):
     my_passed = fields.Boolean(allow_none=True)
 
 
-class QuizPage(PageQuery):
+class QuizPage(Paging):
     items = fields.List(fields.Nested(QuizView))
     total = fields.Integer()
 

@@ -28,7 +28,7 @@ from services.learning.schemas import DRAFT, PUBLISHED, check_question, check_wi
 from shared.domain import china_day
 from shared.errors import invalid_from_validation
 from shared.events import new_event
-from shared.store import BaseStore
+from shared.store import BaseStore, one_page
 from shared.worker_facts import remember_worker
 
 SOURCE = "learning"
@@ -47,7 +47,7 @@ def checked(check, document):
 
 
 def paged(cursor, query):
-    return cursor.skip((query["page"] - 1) * query["per_page"]).limit(query["per_page"])
+    return one_page(cursor, query["page"], query["per_page"])
 
 
 class LearningStore(BaseStore):

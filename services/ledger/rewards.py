@@ -12,6 +12,7 @@ from pymongo.errors import DuplicateKeyError
 from services.ledger import exceptions
 from services.ledger.posting import Books, new_id, points_event
 from shared.clock import utcnow
+from shared.store import one_page
 
 
 class RewardsMixin:
@@ -45,8 +46,8 @@ class RewardsMixin:
     def my_redemptions(self, worker_id, page, per_page):
         """A worker's redemptions, newest first, and how many in all."""
         criteria = {"worker_id": worker_id}
-        items = list(self.db.redemptions.find(criteria).sort([("at", DESCENDING)])
-                     .skip((page - 1) * per_page).limit(per_page))
+        items = list(one_page(self.db.redemptions.find(criteria).sort([("at", DESCENDING)]),
+                              page, per_page))
         return items, self.db.redemptions.count_documents(criteria)
 
     def list_rewards(self):

@@ -8,22 +8,9 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from services.ledger.periods import PERIODS
 from services.ledger.rules import EARNINGS, PER_EVENT, PER_HOUR
 from shared.domain import DISTRICTS, OCCUPATIONS
-from shared.schemas import IDEMPOTENCY_KEY, PartialUpdate
+from shared.schemas import IDEMPOTENCY_KEY, Paging, PartialUpdate, count, text
 
 MAX_POINTS = 100000
-
-
-def text(min_length, max_length, **kwargs):
-    return fields.String(validate=validate.Length(min=min_length, max=max_length), **kwargs)
-
-
-def count(low, high, **kwargs):
-    return fields.Integer(strict=True, validate=validate.Range(min=low, max=high), **kwargs)
-
-
-class Paging(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10000))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 # ---- rules -----------------------------------------------------------------

@@ -19,11 +19,11 @@ from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from services.ledger import exceptions, rules
-from services.ledger.posting import Books, new_id, points_event
+from services.ledger.posting import Books, points_event
 from services.ledger.rewards import RewardsMixin
 from shared.clock import utcnow
 from shared.domain import china_day
-from shared.store import BaseStore, is_transient
+from shared.store import BaseStore, is_transient, one_page
 from shared.worker_facts import remember_worker
 
 EXPIRING_SOON = timedelta(days=30)
@@ -286,8 +286,8 @@ class LedgerStore(RewardsMixin, BaseStore):
     def statement(self, worker_id, page, per_page):
         """(entries newest first, each with the reversal that undid it, total)."""
         query = {"worker_id": worker_id}
-        entries = list(self.db.entries.find(query).sort("seq", DESCENDING)
-                       .skip((page - 1) * per_page).limit(per_page))
+        entries = list(one_page(self.db.entries.find(query).sort("seq", DESCENDING),
+                                page, per_page))
         reversals = self.db.entries.find(
             {"source": {"$in": ["reversal:" + e["_id"] for e in entries]}},
             {"reverses": 1})
