@@ -11,14 +11,17 @@ from services.learning.storage import OPEN, LearningStore
 from shared.caller import UNION_STAFF
 from shared.clock import utcnow
 from shared.domain import china_day
-from shared.inbox import EventConsumer, handles
+from shared.inbox import EventConsumer
 from shared.mongo import MongoStore
 from shared.outbox import EventSource
 from shared.schemas import load
 from shared.service import ServiceBase, Settings
+from shared.worker_facts import KeepsWorkerFacts
 
 
-class LearningService(ServiceBase, EventSource, EventConsumer):
+class LearningService(ServiceBase, EventSource, EventConsumer, KeepsWorkerFacts):
+    """Also keeps workers' district and occupation (KeepsWorkerFacts), for
+    the quiz statistics."""
     name = "learning"
 
     store = MongoStore(LearningStore)
@@ -214,16 +217,6 @@ class LearningService(ServiceBase, EventSource, EventConsumer):
     def _attempt(self, attempt, resumed=False):
         return schemas.AttemptView().dump(views.attempt_view(
             attempt, utcnow(), self.settings.grace_seconds, resumed))
-
-    # ---- what learning keeps from identity ---------------------------------------
-
-    @handles("identity", "worker_registered")
-    def handle_worker_registered(self, data, envelope, session):
-        self.store.remember_worker(data, data["registered_at"], session)
-
-    @handles("identity", "profile_updated")
-    def handle_profile_updated(self, data, envelope, session):
-        self.store.remember_worker(data, data["updated_at"], session)
 
 
 SERVICE = LearningService

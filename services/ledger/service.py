@@ -16,6 +16,7 @@ from shared.mongo import MongoStore
 from shared.outbox import EventSource
 from shared.schemas import load
 from shared.service import ServiceBase, Settings
+from shared.worker_facts import KeepsWorkerFacts
 
 EXPIRY_INTERVAL_SECONDS = 60
 
@@ -25,7 +26,7 @@ def event_source(envelope):
     return "{}.{}:{}".format(envelope["source"], envelope["type"], envelope["id"])
 
 
-class LedgerService(ServiceBase, EventSource, EventConsumer):
+class LedgerService(ServiceBase, EventSource, EventConsumer, KeepsWorkerFacts):
     name = "ledger"
 
     store = MongoStore(LedgerStore)
@@ -153,15 +154,7 @@ class LedgerService(ServiceBase, EventSource, EventConsumer):
     def expire_points(self):
         self.relay.publish(self.store.expire_due(utcnow()))
 
-    # ---- what the ledger keeps from identity and courses --------------------
-
-    @handles("identity", "worker_registered")
-    def handle_worker_registered(self, data, envelope, session):
-        self.store.remember_worker(data, data["registered_at"], session)
-
-    @handles("identity", "profile_updated")
-    def handle_profile_updated(self, data, envelope, session):
-        self.store.remember_worker(data, data["updated_at"], session)
+    # ---- what the ledger keeps from courses (from identity: KeepsWorkerFacts)
 
     @handles("courses", "class_published")
     def handle_class_published(self, data, envelope, session):
