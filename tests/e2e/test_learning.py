@@ -5,7 +5,6 @@ when ``quiz_passed`` is delivered twice; a failed attempt earns nothing; the
 daily attempt limit holds under concurrent starts; the deadline holds; and
 bad input gets a 4xx with a code."""
 import copy
-import threading
 import time
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -16,6 +15,7 @@ import requests
 from shared.topology import queue_name
 from tests.e2e.conftest import assert_error
 from tests.support.broker import publish_raw, queue_state, wait_for
+from tests.support.concurrency import run_together
 
 RULES = [{"code": "quiz_passed", "label": "红色知识答题", "points": 10, "first_only": True},
          {"code": "lesson_completed", "label": "星火课堂", "points": 5, "first_only": True}]
@@ -174,17 +174,10 @@ def test_the_daily_limit_holds_under_concurrent_starts(api, system, new_worker, 
                                                        learning_db):
     worker = new_worker()
     quiz, answers = make_quiz(attempts_per_day=2)
-    responses = [None] * 8
-
-    def run(index):  # a connection each, as eight taps from eight phones would be
-        responses[index] = requests.post(
-            system.url + "/api/v1/quizzes/{}/attempts".format(quiz["id"]),
-            headers=worker.headers, timeout=15)
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    url = system.url + "/api/v1/quizzes/{}/attempts".format(quiz["id"])
+    # A connection each, as eight taps from eight phones would be.
+    responses = run_together([lambda: requests.post(url, headers=worker.headers, timeout=15)
+                              for _ in range(8)])
     statuses = sorted(r.status_code for r in responses)
     assert set(statuses) <= {200, 201, 409}, [r.text for r in responses]
     for refused in (r for r in responses if r.status_code == 409):

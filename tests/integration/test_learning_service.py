@@ -3,7 +3,6 @@ to completion (once), the question bank, quizzes with their daily attempt
 limit under concurrent starts, resuming, the deadline, one submission per
 attempt, the first pass emitted once even when two pass at the same moment,
 the ledger awarding it once, staff statistics, and 4xx answers to bad input."""
-import threading
 import uuid
 from datetime import datetime, timedelta, timezone
 
@@ -20,6 +19,7 @@ from shared.clock import utcnow
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from shared.events import new_event
 from tests.support.broker import wait_for
+from tests.support.concurrency import run_together
 
 STAFF = Caller(id="staff-1", roles=("worker", "union_staff"), session_id="s")
 
@@ -87,22 +87,6 @@ def right(attempt, answers):
 def wrong(attempt, answers):
     return {"answers": [{"question_id": q["id"], "choices": [(answers[q["id"]][0] + 1) % 3]}
                         for q in attempt["questions"]]}
-
-
-def run_together(calls):
-    outcomes = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            outcomes[index] = call()
-        except (Conflict, InvalidInput, NotFound) as error:
-            outcomes[index] = error.code
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def events_of(store, event_type, worker_id):

@@ -2,7 +2,6 @@
 (applied once, first pass only, caps), redemptions that cannot overdraw or
 oversell under concurrency, Idempotency-Key replays, reversals at most once,
 expiry oldest first, the staff reports, and 4xx answers to bad input."""
-import threading
 import uuid
 from datetime import datetime, timedelta, timezone
 
@@ -17,6 +16,7 @@ from shared.clock import utcnow
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from shared.events import new_event
 from tests.support.broker import wait_for
+from tests.support.concurrency import run_together
 
 STAFF = Caller(id="staff-1", roles=("worker", "union_staff"), session_id="s")
 RULES = [
@@ -97,24 +97,6 @@ def assert_books_balance(store, *worker_ids):
 def quiz_data(worker_id, quiz_id="q3", at=None):
     return {"worker_id": worker_id, "quiz_id": quiz_id, "quiz_title": "第3期", "score": 95,
             "passed_at": at or datetime.now(timezone.utc)}
-
-
-def run_together(calls):
-    """Run each call in its own thread, all at once; returns their outcomes
-    (the answer, or the error code)."""
-    outcomes = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            outcomes[index] = call()
-        except (Conflict, InvalidInput, NotFound) as error:
-            outcomes[index] = error.code
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def retrying_busy(call):
