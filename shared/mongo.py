@@ -1,8 +1,8 @@
 """The MongoDB dependency provider every service uses.
 
 A service declares ``store = MongoStore(IdentityStore)``; the provider builds
-one MongoClient per container in ``setup()``, lets the store class create its
-indexes in ``start()``, and hands each worker a store object with domain verbs,
+one MongoClient per container and lets the store class create its indexes,
+both in ``setup()``, and hands each worker a store object with domain verbs,
 so no pymongo call appears in a service's entrypoints.
 """
 from nameko.extensions import DependencyProvider
@@ -30,8 +30,11 @@ class MongoStore(DependencyProvider):
         self.client = connect(config["MONGO_URI"])
         self.db = self.client[database_name(
             config["MONGO_DB_PREFIX"], self.container.service_name)]
-
-    def start(self):
+        # Here, not in start(): nameko starts every extension at once, so an
+        # event handler would already be applying a waiting backlog while the
+        # collections were being created. The embedded server can deadlock
+        # on that (an index build creating a collection that an open
+        # transaction is creating too); nameko finishes every setup() first.
         self.store_class.prepare(self.db)
 
     def stop(self):
