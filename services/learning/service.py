@@ -149,20 +149,25 @@ class LearningService(ServiceBase, EventSource, EventConsumer, KeepsWorkerFacts)
         caller = self.caller.require_authenticated()
         params = load(schemas.QuizListQuery, query)
         quizzes, total = self.store.list_quizzes(params, utcnow())
-        items = [self._quiz_for(quiz, caller.id) for quiz in quizzes]
+        items = self._quizzes_for(quizzes, caller.id)
         return schemas.QuizPage().dump(dict(params, items=items, total=total))
 
     @rpc
     def get_quiz(self, quiz_id):
         caller = self.caller.require_authenticated()
-        return schemas.QuizView().dump(self._quiz_for(self.store.get_quiz(quiz_id), caller.id))
+        (quiz,) = self._quizzes_for([self.store.get_quiz(quiz_id)], caller.id)
+        return schemas.QuizView().dump(quiz)
 
-    def _quiz_for(self, quiz, worker_id):
+    def _quizzes_for(self, quizzes, worker_id):
+        """Each quiz with its state and the worker's attempts today and pass,
+        read for the whole page at once."""
         now = utcnow()
-        return dict(quiz, state=views.quiz_state(quiz, now),
-                    my_attempts_today=self.store.attempts_on(quiz["_id"], worker_id,
-                                                             china_day(now)),
-                    my_passed=self.store.has_passed(quiz["_id"], worker_id))
+        ids = [quiz["_id"] for quiz in quizzes]
+        attempts = self.store.attempts_today(ids, worker_id, china_day(now))
+        passed = self.store.passed_among(ids, worker_id)
+        return [dict(quiz, state=views.quiz_state(quiz, now),
+                     my_attempts_today=attempts.get(quiz["_id"], 0),
+                     my_passed=quiz["_id"] in passed) for quiz in quizzes]
 
     @staticmethod
     def _quiz(quiz):

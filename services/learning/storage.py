@@ -46,6 +46,10 @@ def checked(check, document):
         raise invalid_from_validation(err)
 
 
+def pass_key(quiz_id, worker_id):
+    return "{}:{}".format(quiz_id, worker_id)
+
+
 def paged(cursor, query):
     return one_page(cursor, query["page"], query["per_page"])
 
@@ -220,6 +224,13 @@ class LearningStore(BaseStore):
         return self.db.attempts.count_documents(
             {"quiz_id": quiz_id, "worker_id": worker_id, "day": day})
 
+    def attempts_today(self, quiz_ids, worker_id, day):
+        """{quiz id: the worker's attempts on ``day``} for the quizzes given."""
+        return {row["_id"]: row["n"] for row in self.db.attempts.aggregate([
+            {"$match": {"quiz_id": {"$in": list(quiz_ids)}, "worker_id": worker_id,
+                        "day": day}},
+            {"$group": {"_id": "$quiz_id", "n": {"$sum": 1}}}])}
+
     def start_attempt(self, quiz, worker_id, questions, now):
         """A new attempt in the first free slot of today's, or DAILY_ATTEMPTS_USED.
         Slots are only ever taken, never freed, so the count of today's
@@ -276,16 +287,18 @@ class LearningStore(BaseStore):
 
     def _first_pass(self, attempt, now, session):
         result = self.db.passes.update_one(
-            {"_id": "{}:{}".format(attempt["quiz_id"], attempt["worker_id"])},
+            {"_id": pass_key(attempt["quiz_id"], attempt["worker_id"])},
             {"$setOnInsert": {"quiz_id": attempt["quiz_id"], "worker_id": attempt["worker_id"],
                               "attempt_id": attempt["_id"], "score": attempt["score"],
                               "passed_at": now}},
             upsert=True, session=session)
         return result.upserted_id is not None
 
-    def has_passed(self, quiz_id, worker_id):
-        return self.db.passes.count_documents(
-            {"_id": "{}:{}".format(quiz_id, worker_id)}, limit=1) > 0
+    def passed_among(self, quiz_ids, worker_id):
+        """The quizzes of ``quiz_ids`` the worker has passed."""
+        return {p["quiz_id"] for p in self.db.passes.find(
+            {"_id": {"$in": [pass_key(quiz_id, worker_id) for quiz_id in quiz_ids]}},
+            {"quiz_id": 1})}
 
     # ---- what learning keeps from identity --------------------------------------
 

@@ -200,6 +200,9 @@ def test_start_resume_submit_once_and_see_the_result(new_quiz, rpc_as, store):
     assert raised.value.code == "ALREADY_SUBMITTED"
     assert proxy.get_attempt(started["id"])["results"] == graded["results"]
     assert proxy.get_quiz(quiz["id"])["my_passed"] is True
+    listed = {q["id"]: q for q in proxy.list_quizzes({"state": "all"})["items"]}
+    assert (listed[quiz["id"]]["my_attempts_today"], listed[quiz["id"]]["my_passed"]) == \
+        (1, True)
     (event,) = events_of(store, "quiz_passed", me.id)
     assert event["data"]["score"] == 100 and event["data"]["quiz_title"] == "第3期"
 
