@@ -41,6 +41,16 @@ class Paging(Schema):
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
+def checked(rule, document):
+    """``rule(document)``: a schema's cross-field rule run again on the whole
+    document a store has merged with an edit; its ValidationError is the one
+    InvalidInput error."""
+    try:
+        rule(document)
+    except ValidationError as err:
+        raise invalid_from_validation(err)
+
+
 class PartialUpdate:
     """Mixin for PATCH schemas: any of the fields, at least one."""
 

@@ -14,16 +14,15 @@ import time
 import uuid
 from datetime import timedelta
 
-from marshmallow import ValidationError
 from pymongo import ASCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from services.courses import exceptions
 from services.courses.schemas import check_times
 from shared.clock import utcnow
-from shared.errors import invalid_from_validation
 from shared.events import new_event
 from shared.outbox import EmbeddedOutbox
+from shared.schemas import checked
 from shared.store import BaseStore, one_page
 
 SOURCE = "courses"
@@ -122,10 +121,7 @@ class CoursesStore(BaseStore):
         if cls["starts_at"] <= now:
             raise exceptions.class_started()
         updated = dict(cls, **changes)
-        try:
-            check_times(updated)
-        except ValidationError as err:
-            raise invalid_from_validation(err)
+        checked(check_times, updated)
 
         events = []
         if cls["status"] == "published":

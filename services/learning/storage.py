@@ -19,15 +19,14 @@ attempts, first passes, and a local copy of workers' facts.
 """
 import uuid
 
-from marshmallow import ValidationError
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from services.learning import exceptions, scoring
 from services.learning.schemas import DRAFT, PUBLISHED, check_question, check_window
 from shared.domain import china_day
-from shared.errors import invalid_from_validation
 from shared.events import new_event
+from shared.schemas import checked
 from shared.store import BaseStore, one_page
 from shared.worker_facts import remember_worker
 
@@ -37,13 +36,6 @@ OPEN, SUBMITTED = "open", "submitted"
 
 def new_id():
     return uuid.uuid4().hex
-
-
-def checked(check, document):
-    try:
-        check(document)
-    except ValidationError as err:
-        raise invalid_from_validation(err)
 
 
 def pass_key(quiz_id, worker_id):
