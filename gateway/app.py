@@ -23,7 +23,7 @@ from gateway.rpc import RpcPool
 from shared.caller import CONTEXT_KEY
 from shared.config import int_setting, jwt_secret, setting
 from shared.errors import DomainError
-from shared.logs import REQUEST_ID_KEY, request_id_var
+from shared.logs import REQUEST_ID_KEY, request_id_var, request_log
 
 log = logging.getLogger("gateway")
 
@@ -129,8 +129,8 @@ def install_request_hooks(app):
     def log_and_tag(response):
         response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
         elapsed_ms = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
-        log.info("%s %s %s", request.method, request.path, response.status_code,
-                 extra={"status": response.status_code, "ms": round(elapsed_ms, 1)})
+        request_log.info("%s %s %s", request.method, request.path, response.status_code,
+                         extra={"status": response.status_code, "ms": round(elapsed_ms, 1)})
         return response
 
 

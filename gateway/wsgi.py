@@ -1,6 +1,5 @@
-"""The WSGI application gunicorn serves: `gunicorn -c gateway/gunicorn_conf.py gateway.wsgi:app`."""
+"""The WSGI application gunicorn serves: `gunicorn -c gateway/gunicorn_conf.py gateway.wsgi:app`.
+Its logging is set up by gunicorn_conf.GatewayLogger, in the master."""
 from gateway.app import create_app
-from shared import logs
 
-logs.configure("gateway")
 app = create_app()

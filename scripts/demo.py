@@ -192,6 +192,8 @@ def banner(url):
              "  API      {}/api/v1".format(url),
              "  Docs     {}/docs   (OpenAPI: {}/openapi.json)".format(url, url),
              "  Health   {}/health".format(url),
+             "  Logs     {}/<process>.log (every line, as JSON; this console shows "
+             "requests, warnings and errors)".format(setting("LOG_DIR")),
              "  Classes  GET {}/api/v1/classes (the tea-art class opens for booking "
              "2 minutes after the first start)".format(url),
              "  Points   GET {}/api/v1/me/points, GET {}/api/v1/rewards".format(url, url),

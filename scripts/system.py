@@ -1,7 +1,12 @@
 """Start the whole system as child processes, for end-to-end tests and
 benchmarks: every service (N processes each if asked) and the gateway under
 gunicorn, on given broker and database settings. `make run` uses honcho
-instead (scripts/run.py); both start each process the same way."""
+instead (scripts/run.py); both start each process the same way.
+
+With a log_dir, each process writes its JSON log to <log_dir>/<label>.log
+itself (shared/logs.py), and its console (the short lines, and anything
+printed outside logging, such as a traceback at start-up) goes to
+<log_dir>/<label>.out."""
 import os
 import signal
 import subprocess
@@ -41,11 +46,17 @@ class System:
         return "http://127.0.0.1:{}".format(self.port)
 
     def _spawn(self, label, command):
-        log = subprocess.DEVNULL
-        if self.log_dir:
-            self.log_dir.mkdir(parents=True, exist_ok=True)
-            log = open(self.log_dir / "{}.log".format(label), "ab")
-        return subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log,
+        env = dict(self.env, LOG_CONSOLE="short", LOG_NAME=label)
+        if not self.log_dir:
+            return self._popen(command, env, subprocess.DEVNULL)
+        env["LOG_DIR"] = str(self.log_dir)
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.log_dir / "{}.out".format(label), "ab") as console:
+            return self._popen(command, env, console)
+
+    @staticmethod
+    def _popen(command, env, console):
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=console,
                                 stderr=subprocess.STDOUT, start_new_session=True)
 
     def start_service(self, name):

@@ -20,6 +20,10 @@ DEFAULTS = {
     "RPC_TIMEOUT_SECONDS": "5",
     "OUTBOX_RELAY_INTERVAL_SECONDS": "2",
     "LOG_LEVEL": "INFO",
+    # Where log lines go (shared/logs.py): JSON to stderr unless told otherwise.
+    "LOG_CONSOLE": "json",
+    "LOG_DIR": "",
+    "LOG_NAME": "",
     "MAX_WORKERS": "10",
     # courses: upcoming bookings one worker may hold; minutes a waitlisted
     # worker has to confirm a seat offered to them (a class may set its own).
