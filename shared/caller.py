@@ -16,7 +16,6 @@ WORKER = "worker"
 UNION_STAFF = "union_staff"
 EMPLOYER = "employer"
 STATION_KEEPER = "station_keeper"
-ROLES = (WORKER, UNION_STAFF, EMPLOYER, STATION_KEEPER)
 
 
 @dataclass(frozen=True)

@@ -74,9 +74,6 @@ class Outbox:
         self.collection.update_many({"_id": {"$in": list(event_ids)}},
                                     {"$set": {"sent_at": utcnow()}})
 
-    def unsent_count(self):
-        return self.collection.count_documents({"sent_at": None})
-
 
 class EmbeddedOutbox:
     """Events kept in the changed document itself, in ``pending_events``.

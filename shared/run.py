@@ -35,10 +35,6 @@ def service_modules(name):
             importlib.import_module("services.{}.config".format(name)))
 
 
-def service_class(name):
-    return service_modules(name)[0].SERVICE
-
-
 def main(argv):
     if len(argv) != 2:
         sys.exit("usage: python -m shared.run <service | package.module>")
