@@ -28,9 +28,12 @@ from shared.errors import DomainError
 REQUEST_ID_KEY = "request_id"
 request_id_var = contextvars.ContextVar(REQUEST_ID_KEY, default=None)
 _worker_started = contextvars.ContextVar("worker_started", default=None)
-# The one line per handled request (gateway) or call (services): the lines a
-# person watching the console wants, beside warnings and errors.
+# The one line per HTTP request the gateway answered: what a person watching
+# the console wants, beside warnings and errors. Each RPC or event a service
+# handles gets a line of its own ("call"), kept in the JSON file only: on the
+# console it would double every request.
 request_log = logging.getLogger("request")
+call_log = logging.getLogger("call")
 JSON_FIELDS = "%(asctime)s %(levelname)s %(name)s %(process_name)s %(request_id)s %(message)s"
 JSON_NAMES = {"asctime": "time", "levelname": "level", "name": "logger",
               "process_name": "process"}
@@ -136,10 +139,10 @@ class RequestLogContext(DependencyProvider):
         started = _worker_started.get() or time.perf_counter()
         outcome = "ok" if exc_info is None else getattr(
             exc_info[1], "code", type(exc_info[1]).__name__)
-        request_log.info("%s.%s %s", worker_ctx.service_name,
-                         worker_ctx.entrypoint.method_name, outcome,
-                         extra={"outcome": outcome,
-                                "ms": round((time.perf_counter() - started) * 1000, 1)})
+        call_log.info("%s.%s %s", worker_ctx.service_name,
+                      worker_ctx.entrypoint.method_name, outcome,
+                      extra={"outcome": outcome,
+                             "ms": round((time.perf_counter() - started) * 1000, 1)})
 
     def worker_teardown(self, worker_ctx):
         request_id_var.set(None)

@@ -14,7 +14,7 @@ from honcho.printer import Message
 from scripts.run import Console
 from shared import logs
 from shared.errors import Conflict
-from shared.logs import AnswersAreNotErrors, request_log
+from shared.logs import AnswersAreNotErrors, call_log, request_log
 
 SHORT_LINE = re.compile(r"^\d\d:\d\d:\d\d \S+ +\S")
 
@@ -56,6 +56,7 @@ def configured(monkeypatch, capsys):
 def log_a_few_lines():
     request_log.info("%s %s %s", "POST", "/api/v1/classes/c1/bookings", 201,
                      extra={"status": 201, "ms": 12.3})
+    call_log.info("%s.%s %s", "courses", "book_seat", "ok", extra={"ms": 9.1})
     logging.getLogger("nameko.runners").info("starting services: courses")
     logging.getLogger("kombu.connection").warning("broker connection lost, retrying")
     try:
@@ -76,6 +77,7 @@ def test_the_console_gets_short_request_lines_and_warnings_the_file_every_line(
     request, warning, error = lines
     assert request.endswith(" courses.2 POST /api/v1/classes/c1/bookings 201 12.3 ms")
     assert "starting services" not in "\n".join(lines)
+    assert "book_seat" not in "\n".join(lines)  # one line per request: the gateway's
     assert "WARNING kombu.connection: broker connection lost, retrying" in warning
     assert error.endswith("ERROR nameko.containers: error handling worker "
                           "(RuntimeError: database unreachable)")
@@ -84,11 +86,13 @@ def test_the_console_gets_short_request_lines_and_warnings_the_file_every_line(
     records = [json.loads(line) for line in
                (tmp_path / "courses.2.log").read_text(encoding="utf-8").splitlines()]
     assert [r["message"] for r in records] == [
-        "POST /api/v1/classes/c1/bookings 201", "starting services: courses",
+        "POST /api/v1/classes/c1/bookings 201", "courses.book_seat ok",
+        "starting services: courses",
         "broker connection lost, retrying", "error handling worker"]
     assert {r["process"] for r in records} == {"courses.2"}
     assert records[0]["ms"] == 12.3 and records[0]["logger"] == "request"
-    assert "Traceback" in records[3]["exc_info"]
+    assert records[1]["logger"] == "call"
+    assert "Traceback" in records[4]["exc_info"]
 
 
 def test_by_default_every_line_goes_to_stderr_as_json_and_no_file_is_written(
@@ -100,7 +104,7 @@ def test_by_default_every_line_goes_to_stderr_as_json_and_no_file_is_written(
     log_a_few_lines()
 
     records = [json.loads(line) for line in console()]
-    assert len(records) == 4
+    assert len(records) == 5
     assert {r["process"] for r in records} == {"identity"}
     assert list(tmp_path.iterdir()) == []
 
