@@ -8,6 +8,7 @@ conditional updates that take a seat or a place.
 from pymongo.errors import DuplicateKeyError
 
 from services.courses import exceptions
+from services.courses.recorded import Events
 from shared.errors import DomainError
 
 
@@ -47,7 +48,7 @@ def replay(holdings, cls, key, store):
         if held["key"] == key:
             if held["class_id"] != cls["_id"]:
                 raise exceptions.idempotency_key_reused()
-            return answer(kind, held, store), [], None
+            return answer(kind, held, store), Events()
     return None
 
 
@@ -59,7 +60,7 @@ def already_holding(holdings, cls):
 
 
 def book(store, settings, cls, worker_id, key, now):
-    """(answer, events to publish, the embedded outbox holding them)."""
+    """(answer, the events to publish: none for a replay)."""
     holdings = store.holdings(cls["_id"], worker_id, key, now)
     earlier = replay(holdings, cls, key, store)
     if earlier is not None:
@@ -80,21 +81,21 @@ def book(store, settings, cls, worker_id, key, now):
 
 
 def take(store, cls, worker_id, key, now):
-    """(answer, events, the outbox they are stored in)."""
+    """(answer, the events of what was taken)."""
     try:
-        seat, event = store.take_seat(cls, worker_id, key, now)
+        seat, events = store.take_seat(cls, worker_id, key, now)
     except DuplicateKeyError:  # a concurrent tap of the same worker won
         raise exceptions.already_booked()
     if seat is not None:
-        return answer("seat", seat, store), [event], store.seat_outbox
+        return answer("seat", seat, store), events
     try:
-        place, event = store.take_place(cls, worker_id, key, now)
+        place, events = store.take_place(cls, worker_id, key, now)
     except DuplicateKeyError:
         raise exceptions.already_waitlisted()
     if place is None:
         raise exceptions.class_full()
     if store.holding(cls["_id"], worker_id)[0] == "seat":
         # Two taps at once: one took a seat, this one a place. Keep the seat.
-        store.give_back_place(place, event)
+        store.give_back_place(place, events, now)
         raise exceptions.already_booked()
-    return answer("place", place, store), [event], store.place_outbox
+    return answer("place", place, store), events

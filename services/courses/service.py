@@ -1,11 +1,13 @@
 """courses: 盐工学堂 classes, the seats in them, and the class rush.
 
-Entrypoints only; the booking rules are in booking.py, the data in storage.py.
+Entrypoints only: each reads the clock once and passes it on. The rules are in
+rules.py and booking.py, the data in storage.py; a write's events know the
+outbox they are kept in (recorded.py), so each is published as it comes.
 """
 from nameko.rpc import rpc
 from nameko.timer import timer
 
-from services.courses import booking, exceptions, schemas
+from services.courses import booking, rules, schemas
 from services.courses.config import CoursesSettings
 from services.courses.storage import CoursesStore
 from shared.caller import UNION_STAFF
@@ -31,22 +33,22 @@ class CoursesService(ServiceBase, EventSource, EventConsumer):
     def create_class(self, request):
         staff = self.caller.require_role(UNION_STAFF)
         fields = load(schemas.ClassCreateRequest, request)
-        fields.setdefault("offer_minutes", self.settings.offer_minutes)
-        return self._view(self.store.create_class(fields, staff.id))
+        cls = rules.new_class(fields, staff.id, self.settings.offer_minutes, utcnow())
+        return self._view(self.store.create_class(cls))
 
     @rpc
     def update_class(self, class_id, request):
         self.caller.require_role(UNION_STAFF)
         changes = load(schemas.ClassUpdateRequest, request)
-        cls, events = self.store.update_class(class_id, changes)
-        self.relay.publish(events)
+        cls, events = self.store.update_class(class_id, changes, utcnow())
+        self.relay.publish(events, events.outbox)
         return self._view(cls)
 
     @rpc
     def cancel_class(self, class_id):
         self.caller.require_role(UNION_STAFF)
         cls, events = self.store.cancel_class(class_id, utcnow())
-        self.relay.publish(events)
+        self.relay.publish(events, events.outbox)
         return self._view(cls)
 
     @rpc
@@ -59,15 +61,15 @@ class CoursesService(ServiceBase, EventSource, EventConsumer):
         worker = self.caller.require_authenticated()
         code = load(schemas.AttendanceRequest, request)["code"]
         seat, events = self.store.attend(class_id, worker.id, code, utcnow())
-        self.relay.publish(events, self.store.seat_outbox)
+        self.relay.publish(events, events.outbox)
         return schemas.Attendance().dump({"class_id": class_id,
                                           "attended_at": seat["attended_at"]})
 
     @rpc
     def publish_class(self, class_id):
         self.caller.require_role(UNION_STAFF)
-        cls, events = self.store.publish_class(class_id)
-        self.relay.publish(events)
+        cls, events = self.store.publish_class(class_id, utcnow())
+        self.relay.publish(events, events.outbox)
         return self._view(cls)
 
     # ---- everyone: browsing ----------------------------------------------
@@ -76,7 +78,7 @@ class CoursesService(ServiceBase, EventSource, EventConsumer):
     def list_classes(self, query):
         self.caller.require_authenticated()
         params = load(schemas.ClassListQuery, query)
-        classes, total = self.store.list_classes(params)
+        classes, total = self.store.list_classes(params, utcnow())
         return schemas.ClassPage().dump({
             "items": [self._with_counts(cls) for cls in classes], "total": total,
             "page": params["page"], "per_page": params["per_page"]})
@@ -85,8 +87,7 @@ class CoursesService(ServiceBase, EventSource, EventConsumer):
     def get_class(self, class_id):
         caller = self.caller.require_authenticated()
         cls = self.store.get_class(class_id)
-        if cls["status"] == "draft" and UNION_STAFF not in caller.roles:
-            raise exceptions.class_not_found()
+        rules.check_visible(cls, caller)
         kind, held = self.store.holding(class_id, caller.id)
         mine = booking.answer(kind, held, self.store) if held else None
         return self._view(cls, my_booking=mine)
@@ -104,25 +105,26 @@ class CoursesService(ServiceBase, EventSource, EventConsumer):
     def book_seat(self, class_id, idempotency_key=None):
         worker = self.caller.require_authenticated()
         key = load(schemas.BookingKey, {"idempotency_key": idempotency_key})["idempotency_key"]
+        now = utcnow()
         cls = self.store.get_class(class_id)
-        result, events, outbox = booking.book(
-            self.store, self.settings, cls, worker.id, key, utcnow())
+        result, events = booking.book(self.store, self.settings, cls, worker.id, key, now)
         if events:  # something was taken: tell, and say so if it was the last
-            self.relay.publish(events, outbox)
-            self.relay.publish(self.store.mark_class_full(cls, utcnow()))
+            self.relay.publish(events, events.outbox)
+            full = self.store.mark_class_full(cls, now)
+            self.relay.publish(full, full.outbox)
         return schemas.BookingResult().dump(result)
 
     @rpc
     def cancel_booking(self, class_id):
         worker = self.caller.require_authenticated()
-        events, outbox = self.store.leave(class_id, worker.id, utcnow())
-        self.relay.publish(events, outbox)
+        events = self.store.leave(class_id, worker.id, utcnow())
+        self.relay.publish(events, events.outbox)
 
     @rpc
     def confirm_offer(self, class_id):
         worker = self.caller.require_authenticated()
         seat, events = self.store.confirm_offer(class_id, worker.id, utcnow())
-        self.relay.publish(events, self.store.seat_outbox)
+        self.relay.publish(events, events.outbox)
         return schemas.BookingResult().dump(booking.answer("seat", seat, self.store))
 
     @rpc
@@ -135,7 +137,8 @@ class CoursesService(ServiceBase, EventSource, EventConsumer):
 
     @timer(interval=OFFER_EXPIRY_INTERVAL_SECONDS)
     def pass_on_expired_offers(self):
-        self.relay.publish(self.store.expire_offers(utcnow()))
+        events = self.store.expire_offers(utcnow())
+        self.relay.publish(events, events.outbox)
 
     # ---- what courses keeps from identity ---------------------------------
 

@@ -322,3 +322,37 @@ def test_twin_requests_with_one_key_get_the_same_answer(new_class, rpc_as, store
     # And the key keeps answering the same afterwards (no refusal was remembered).
     assert callers[0].book_seat(cls["id"], idempotency_key="twin-key-0001") == answers[0]
     assert store.db.places.count_documents({"class_id": cls["id"], "holder": me.id}) == 1
+
+
+def unsent(store):
+    """Every event still waiting in an outbox: the seats', the places' or the
+    outbox collection."""
+    embedded = [event["type"] for name in ("seats", "places")
+                for doc in store.db[name].find({"pending_events.0": {"$exists": True}})
+                for event in doc["pending_events"]]
+    return embedded + [entry["type"] for entry in store.db.outbox.find({"sent_at": None})]
+
+
+def test_each_write_marks_its_events_sent_where_they_are_kept(new_class, as_staff, rpc_as,
+                                                              store):
+    """A booking's, a confirmation's and an attendance's events live in the
+    seat or place, the others in the outbox collection: the request that
+    wrote them marks them sent there at once, not the relay's timer later
+    (it only looks at events older than STALE_AFTER)."""
+    cls = new_class(seats=1, waitlist_limit=2, starts_at=at(minutes=10),
+                    ends_at=at(hours=2))
+    holder, first, second = (rpc_as(worker()).courses for _ in range(3))
+    steps = [
+        lambda: holder.book_seat(cls["id"]),                          # seat_booked: seat
+        lambda: first.book_seat(cls["id"]),                           # waitlist_joined: place
+        lambda: second.book_seat(cls["id"]),                          # and class_full: outbox
+        lambda: second.cancel_booking(cls["id"]),                     # waitlist_left: place
+        lambda: holder.cancel_booking(cls["id"]),                     # released, offered
+        lambda: first.confirm_offer(cls["id"]),                       # seat_booked: seat
+        lambda: first.record_attendance(                              # class_attended: seat
+            cls["id"], {"code": as_staff.get_checkin_code(cls["id"])["code"]}),
+        lambda: as_staff.update_class(cls["id"], {"title": "茶艺进阶"}),  # class_updated
+    ]
+    for step in steps:
+        step()
+        assert unsent(store) == []
