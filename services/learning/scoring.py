@@ -7,9 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from services.learning import exceptions
-
-REFUSE, ZERO = "refuse", "zero"
-LATE_POLICIES = (REFUSE, ZERO)
+from services.learning.schemas import REFUSE
 
 
 def draw(question_ids, count, rng=random):
