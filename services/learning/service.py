@@ -1,12 +1,13 @@
 """learning: 红动海盐 lessons and the red-knowledge quiz challenge.
 
-Entrypoints only: the quiz's rules are in scoring.py, what callers see in
-views.py, the data (and staff statistics) in storage.py. Each entrypoint
-takes the time once and hands it to the rules, the store and the views.
+Entrypoints only: who sees which lesson is in visibility.py, the quiz's
+rules in scoring.py, what callers see in views.py, the data (and staff
+statistics) in storage.py. Each entrypoint takes the time once and hands it
+to the rules, the store and the views.
 """
 from nameko.rpc import rpc
 
-from services.learning import exceptions, schemas, scoring, views
+from services.learning import schemas, scoring, views, visibility
 from services.learning.config import LearningSettings
 from services.learning.storage import LearningStore
 from shared.caller import UNION_STAFF
@@ -64,8 +65,7 @@ class LearningService(ServiceBase, EventSource, EventConsumer, KeepsWorkerFacts)
     def list_lessons(self, query):
         caller = self.caller.require_authenticated()
         params = load(schemas.LessonListQuery, query)
-        if params["status"] != schemas.PUBLISHED and UNION_STAFF not in caller.roles:
-            raise exceptions.drafts_are_for_staff()
+        visibility.check_listable(params["status"], caller)
         lessons, total = self.store.list_lessons(params)
         done = self.store.completed_at(caller.id, [lesson["_id"] for lesson in lessons])
         items = [dict(lesson, completed_at=done.get(lesson["_id"])) for lesson in lessons]
@@ -74,25 +74,19 @@ class LearningService(ServiceBase, EventSource, EventConsumer, KeepsWorkerFacts)
     @rpc
     def get_lesson(self, lesson_id):
         caller = self.caller.require_authenticated()
-        lesson = self._readable_lesson(lesson_id, caller)
+        lesson = self.store.get_lesson(lesson_id)
+        visibility.check_readable(lesson, caller)
         return self._lesson(lesson, self.store.completed_at(caller.id, [lesson_id]))
 
     @rpc
     def complete_lesson(self, lesson_id):
         worker = self.caller.require_authenticated()
-        lesson = self._readable_lesson(lesson_id, worker, published_only=True)
+        lesson = self.store.get_lesson(lesson_id)
+        visibility.check_readable(lesson, worker, to_complete=True)
         completion, events = self.store.complete_lesson(lesson, worker.id, utcnow())
         self.relay.publish(events)
         # Only the first completion stores lesson_completed.
         return schemas.Completion().dump(dict(completion, first_time=bool(events)))
-
-    def _readable_lesson(self, lesson_id, caller, published_only=False):
-        """An unpublished lesson does not exist for workers (404, not 403)."""
-        lesson = self.store.get_lesson(lesson_id)
-        hidden = lesson["status"] != schemas.PUBLISHED
-        if hidden and (published_only or UNION_STAFF not in caller.roles):
-            raise exceptions.lesson_not_found()
-        return lesson
 
     @staticmethod
     def _lesson(lesson, done=None):
