@@ -1,6 +1,5 @@
 """identity's entrypoint logic with its dependencies replaced (no broker, no DB)."""
 from datetime import datetime, timedelta, timezone
-
 from unittest.mock import ANY
 
 import pytest
