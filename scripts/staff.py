@@ -15,6 +15,7 @@ from pymongo.errors import ServerSelectionTimeoutError
 from services.identity import passwords
 from services.identity.schemas import RegisterRequest
 from services.identity.storage import IdentityStore
+from shared.clock import utcnow
 from shared.config import setting
 from shared.mongo import connect, database_name
 
@@ -32,7 +33,7 @@ def ensure_staff(phone, password, name=DEFAULT_NAME):
         IdentityStore.prepare(db)
         store = IdentityStore(db)
         password_hash = passwords.hash_password(fields.pop("password"))
-        worker, _, created = store.ensure_staff(fields, password_hash)
+        worker, _, created = store.ensure_staff(fields, password_hash, utcnow())
         return worker, created
     finally:
         client.close()

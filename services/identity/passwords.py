@@ -32,3 +32,9 @@ def verify_password(password_hash, password):
 
 def needs_rehash(password_hash):
     return _hasher.check_needs_rehash(password_hash)
+
+
+def upgraded_hash(password_hash, password):
+    """A new hash of the password just verified if its stored hash was made
+    with other parameters (see _hasher), else None."""
+    return hash_password(password) if needs_rehash(password_hash) else None

@@ -1,11 +1,14 @@
 """identity: accounts, login sessions, roles, union membership.
 
-Entrypoints only: load the request with its schema, call the store, dump the
-answer, publish what the store recorded in the outbox.
+Entrypoints only: load the request with its schema, apply the rules
+(login.py, sessions.py, membership.py), call the store, dump the answer,
+publish what the store recorded in the outbox. Each entrypoint takes the time
+once and hands it on.
 """
 from nameko.rpc import rpc
 
-from services.identity import exceptions, passwords, schemas, tokens
+from services.identity import (exceptions, login, membership, passwords, schemas, sessions,
+                               tokens)
 from services.identity.config import IdentitySettings
 from services.identity.storage import IdentityStore
 from shared.caller import UNION_STAFF
@@ -28,7 +31,7 @@ class IdentityService(ServiceBase, EventSource):
     def register_worker(self, request):
         fields = load(schemas.RegisterRequest, request)
         password_hash = passwords.hash_password(fields.pop("password"))
-        worker, events = self.store.create_worker(fields, password_hash)
+        worker, events = self.store.create_worker(fields, password_hash, utcnow())
         self.relay.publish(events)
         return schemas.OwnProfile().dump(worker)
 
@@ -37,57 +40,70 @@ class IdentityService(ServiceBase, EventSource):
         credentials = load(schemas.LoginRequest, request)
         worker = self.store.find_worker_by_phone(credentials["phone"])
         now = utcnow()
-        if worker and worker["locked_until"] and worker["locked_until"] > now:
-            raise exceptions.account_locked(worker["locked_until"])
-        password_hash = worker["password_hash"] if worker else None
+        login.check_not_locked(worker, now)
+        password_hash = login.password_hash_of(worker)
         if not passwords.verify_password(password_hash, credentials["password"]):
-            self._count_failure(worker)
-        new_hash = (passwords.hash_password(credentials["password"])
-                    if passwords.needs_rehash(password_hash) else None)
-        self.store.record_successful_login(worker["_id"], new_hash)
+            raise self._failed_login(worker, now)
+        self.store.record_successful_login(
+            worker["_id"], now, passwords.upgraded_hash(password_hash, credentials["password"]))
         return self._open_session(worker, now)
 
-    def _count_failure(self, worker):
-        if worker is not None:
-            locked_until = self.store.record_failed_login(
-                worker["_id"], self.settings.max_failures, self.settings.lock_seconds)
-            if locked_until:
-                raise exceptions.account_locked(locked_until)
-        raise exceptions.invalid_credentials()
+    def _failed_login(self, worker, now):
+        """Counts a wrong password against a registered worker (the count is
+        the store's, for concurrent logins); the error to answer."""
+        if worker is None:
+            return login.failed_login(None)
+        locked_until = login.lock_after(
+            self.store.count_failed_login(worker["_id"]), self.settings, now)
+        if locked_until is not None:
+            self.store.lock_account(worker["_id"], locked_until)
+        return login.failed_login(locked_until)
 
     def _open_session(self, worker, now):
         refresh_token, token_hash = tokens.new_refresh_token()
         session_id = self.store.create_session(
-            worker["_id"], token_hash, self.settings.refresh_ttl)
+            worker["_id"], token_hash, self.settings.refresh_ttl, now)
+        return self._token_pair(worker, session_id, refresh_token, now)
+
+    def _token_pair(self, worker, session_id, refresh_token, now):
         access_token = tokens.issue_access_token(worker, session_id, self.settings, now)
         return tokens.token_pair(access_token, refresh_token, self.settings)
 
     @rpc
     def refresh_session(self, request):
         presented = load(schemas.RefreshTokenRequest, request)["refresh_token"]
-        old_hash = tokens.hash_refresh_token(presented)
-        refresh_token, new_hash = tokens.new_refresh_token()
-        session = self.store.rotate_session(old_hash, new_hash)
-        if session is None:
-            if self.store.revoke_session_by_previous_hash(old_hash):
-                raise exceptions.refresh_token_reused()
-            raise exceptions.invalid_refresh_token()
-        worker = self.store.get_worker(session["worker_id"])
         now = utcnow()
-        access_token = tokens.issue_access_token(worker, session["_id"], self.settings, now)
-        return tokens.token_pair(access_token, refresh_token, self.settings)
+        refresh_token, new_hash = tokens.new_refresh_token()
+        session = self._rotated(tokens.hash_refresh_token(presented), new_hash, now)
+        worker = self.store.get_worker(session["worker_id"])
+        return self._token_pair(worker, session["_id"], refresh_token, now)
+
+    def _rotated(self, token_hash, new_hash, now):
+        """The session, its refresh token swapped for the new one, as
+        sessions.refresh_verdict allows. A concurrent refresh or logout that
+        changed the session between the read and the swap sends it round
+        again, to be judged as it is now."""
+        session = self.store.session_of_token(token_hash)
+        verdict = sessions.refresh_verdict(session, token_hash, now)
+        if verdict == sessions.REUSED:
+            self.store.revoke_session(session["_id"], now, because="refresh_token_reused")
+            raise exceptions.refresh_token_reused()
+        if verdict == sessions.INVALID:
+            raise exceptions.invalid_refresh_token()
+        rotated = self.store.rotate_session(session["_id"], token_hash, new_hash, now)
+        return rotated or self._rotated(token_hash, new_hash, now)
 
     @rpc
     def log_out(self, request):
         presented = load(schemas.RefreshTokenRequest, request)["refresh_token"]
-        self.store.revoke_session_by_token(tokens.hash_refresh_token(presented))
+        self.store.revoke_session_by_token(tokens.hash_refresh_token(presented), utcnow())
         return None
 
-    def _live_caller(self):
+    def _live_caller(self, now):
         """The caller, checked against its session: an access token stops
         working at identity the moment its session is logged out."""
         caller = self.caller.require_authenticated()
-        if not self.store.session_is_live(caller.session_id):
+        if not sessions.is_live(self.store.get_session(caller.session_id), now):
             raise exceptions.session_revoked()
         return caller
 
@@ -95,13 +111,14 @@ class IdentityService(ServiceBase, EventSource):
 
     @rpc
     def get_own_profile(self):
-        worker = self.store.get_worker(self._live_caller().id)
+        worker = self.store.get_worker(self._live_caller(utcnow()).id)
         return schemas.OwnProfile().dump(worker)
 
     @rpc
     def update_own_profile(self, request):
         changes = load(schemas.ProfileUpdateRequest, request)
-        worker, events = self.store.update_profile(self._live_caller().id, changes)
+        now = utcnow()
+        worker, events = self.store.update_profile(self._live_caller(now).id, changes, now)
         self.relay.publish(events)
         return schemas.OwnProfile().dump(worker)
 
@@ -142,13 +159,10 @@ class IdentityService(ServiceBase, EventSource):
     @rpc
     def apply_for_membership(self, request):
         fields = load(schemas.MembershipApplicationRequest, request)
-        worker = self.store.get_worker(self._live_caller().id)
-        status = worker["membership"]["status"]
-        if status == "member":
-            raise exceptions.already_member()
-        if status == "pending":
-            raise exceptions.application_pending()
-        application = self.store.create_application(worker, fields)
+        now = utcnow()
+        worker = self.store.get_worker(self._live_caller(now).id)
+        membership.check_can_apply(worker["membership"])
+        application = self.store.create_application(worker, fields, now)
         return schemas.Application().dump(application)
 
     @rpc
@@ -163,7 +177,7 @@ class IdentityService(ServiceBase, EventSource):
     def approve_membership(self, application_id):
         staff = self.caller.require_role(UNION_STAFF)
         application, events = self.store.decide_application(
-            application_id, staff.id, approve=True)
+            application_id, staff.id, approve=True, now=utcnow())
         self.relay.publish(events)
         return schemas.Application().dump(application)
 
@@ -172,7 +186,7 @@ class IdentityService(ServiceBase, EventSource):
         staff = self.caller.require_role(UNION_STAFF)
         reason = load(schemas.RejectionRequest, request)["reason"]
         application, _ = self.store.decide_application(
-            application_id, staff.id, approve=False, reason=reason)
+            application_id, staff.id, approve=False, now=utcnow(), reason=reason)
         return schemas.Application().dump(application)
 
 

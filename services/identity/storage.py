@@ -1,29 +1,26 @@
 """identity's data: workers, login sessions, membership applications.
 
 Every write that others must hear about stores its event in the outbox in the
-same transaction (BaseStore.record_events).
+same transaction (BaseStore.record_events). Every verb is given the time
+(``now``); none reads the clock. A write that can cause an event returns
+``(document, events)`` (the entrypoint publishes the events); the others
+return what they wrote (a document, a session) or nothing. The rules they
+apply are login.py's, sessions.py's and membership.py's.
 """
-import uuid
 from datetime import timedelta
 
 from pymongo import ASCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from services.identity import exceptions
+from services.identity import exceptions, membership
 from shared.caller import UNION_STAFF, WORKER
-from shared.clock import utcnow
 from shared.domain import mask_phone
 from shared.events import new_event
+from shared.ids import new_id
 from shared.store import BaseStore, one_page
 
 SOURCE = "identity"
-NO_MEMBERSHIP = {"status": "none", "member_number": None, "application_id": None,
-                 "applied_at": None, "decided_at": None, "reason": None}
 FACT_FIELDS = ("name", "phone_masked", "occupation", "platform", "district")
-
-
-def new_id():
-    return uuid.uuid4().hex
 
 
 def worker_facts(worker):
@@ -47,14 +44,13 @@ class IdentityStore(BaseStore):
 
     # ---- workers ---------------------------------------------------------
 
-    def create_worker(self, fields, password_hash, roles=(WORKER,)):
-        now = utcnow()
+    def create_worker(self, fields, password_hash, now, roles=(WORKER,)):
         worker = dict(fields, _id=new_id(), password_hash=password_hash,
                       phone_masked=mask_phone(fields["phone"]), roles=list(roles),
-                      membership=dict(NO_MEMBERSHIP), failed_logins=0,
+                      membership=dict(membership.NO_MEMBERSHIP), failed_logins=0,
                       locked_until=None, registered_at=now, updated_at=now)
         event = new_event(SOURCE, "worker_registered", dict(
-            worker_facts(worker), roles=worker["roles"], registered_at=now))
+            worker_facts(worker), roles=worker["roles"], registered_at=now), now=now)
         def write(session):
             self.db.workers.insert_one(worker, session=session)
             self.record_events([event], session)
@@ -73,35 +69,33 @@ class IdentityStore(BaseStore):
             raise exceptions.worker_not_found()
         return worker
 
-    def record_failed_login(self, worker_id, max_failures, lock_seconds):
-        """Count a wrong password; the max-th in a row locks the account.
-        Returns the time it is locked until, or None."""
+    def count_failed_login(self, worker_id):
+        """Count a wrong password; returns how many in a row there are now."""
         worker = self.db.workers.find_one_and_update(
             {"_id": worker_id}, {"$inc": {"failed_logins": 1}},
             return_document=ReturnDocument.AFTER)
-        if worker["failed_logins"] < max_failures:
-            return None
-        locked_until = utcnow() + timedelta(seconds=lock_seconds)
+        return worker["failed_logins"]
+
+    def lock_account(self, worker_id, locked_until):
+        """Lock until then; the count of wrong passwords starts again."""
         self.db.workers.update_one(
             {"_id": worker_id},
             {"$set": {"locked_until": locked_until, "failed_logins": 0}})
-        return locked_until
 
-    def record_successful_login(self, worker_id, new_password_hash=None):
-        changes = {"failed_logins": 0, "locked_until": None, "last_login_at": utcnow()}
+    def record_successful_login(self, worker_id, now, new_password_hash=None):
+        changes = {"failed_logins": 0, "locked_until": None, "last_login_at": now}
         if new_password_hash:
             changes["password_hash"] = new_password_hash
         self.db.workers.update_one({"_id": worker_id}, {"$set": changes})
 
-    def update_profile(self, worker_id, changes):
+    def update_profile(self, worker_id, changes, now):
         worker = self.get_worker(worker_id)
         changed = sorted(k for k, v in changes.items() if worker.get(k) != v)
         if not changed:
             return worker, []
-        now = utcnow()
         updated = dict(worker, **changes)
         event = new_event(SOURCE, "profile_updated", dict(
-            worker_facts(updated), changed=changed, updated_at=now))
+            worker_facts(updated), changed=changed, updated_at=now), now=now)
         def write(session):
             self.record_events([event], session)
             return self.db.workers.find_one_and_update(
@@ -118,19 +112,19 @@ class IdentityStore(BaseStore):
             raise exceptions.worker_not_found()
         return worker
 
-    def ensure_staff(self, fields, password_hash):
+    def ensure_staff(self, fields, password_hash, now):
         """The `make staff` command: a new staff account, or the staff role
         added to an existing one. Returns (worker, events, created)."""
         existing = self.find_worker_by_phone(fields["phone"])
         if existing is not None:
             return self.set_role(existing["_id"], UNION_STAFF, True), [], False
-        worker, events = self.create_worker(fields, password_hash, roles=(WORKER, UNION_STAFF))
+        worker, events = self.create_worker(fields, password_hash, now,
+                                            roles=(WORKER, UNION_STAFF))
         return worker, events, True
 
     # ---- sessions --------------------------------------------------------
 
-    def create_session(self, worker_id, token_hash, ttl_seconds):
-        now = utcnow()
+    def create_session(self, worker_id, token_hash, ttl_seconds, now):
         session_id = new_id()
         self.db.sessions.insert_one({
             "_id": session_id, "worker_id": worker_id, "token_hash": token_hash,
@@ -138,49 +132,48 @@ class IdentityStore(BaseStore):
             "expires_at": now + timedelta(seconds=ttl_seconds), "revoked_at": None})
         return session_id
 
-    def rotate_session(self, old_hash, new_hash):
-        """Swap a live session's refresh token atomically; None if the token is
-        not the current one of a live session (two refreshes race: one wins)."""
-        now = utcnow()
+    def get_session(self, session_id):
+        """The session, or None (never existed, or expired and swept away)."""
+        return self.db.sessions.find_one({"_id": session_id})
+
+    def session_of_token(self, token_hash):
+        """The session whose current or a previous refresh token has this
+        hash, or None; sessions.refresh_verdict says which and what follows."""
+        return (self.db.sessions.find_one({"token_hash": token_hash})
+                or self.db.sessions.find_one({"previous_hashes": token_hash}))
+
+    def rotate_session(self, session_id, old_hash, new_hash, now):
+        """Swap the session's refresh token, if ``old_hash`` is still its
+        current one and nobody revoked it since it was read; None otherwise
+        (a concurrent refresh or logout got there first)."""
         return self.db.sessions.find_one_and_update(
-            {"token_hash": old_hash, "revoked_at": None, "expires_at": {"$gt": now}},
+            {"_id": session_id, "token_hash": old_hash, "revoked_at": None},
             {"$set": {"token_hash": new_hash, "rotated_at": now},
              "$push": {"previous_hashes": old_hash}},
             return_document=ReturnDocument.AFTER)
 
-    def revoke_session_by_previous_hash(self, token_hash):
-        """A rotated-away token came back: someone holds a stolen copy. Revoke
-        the session it belonged to. True if there was one."""
-        result = self.db.sessions.update_one(
-            {"previous_hashes": token_hash, "revoked_at": None},
-            {"$set": {"revoked_at": utcnow(), "revoked_because": "refresh_token_reused"}})
-        return result.matched_count > 0
+    def revoke_session(self, session_id, now, because):
+        self.db.sessions.update_one(
+            {"_id": session_id, "revoked_at": None},
+            {"$set": {"revoked_at": now, "revoked_because": because}})
 
-    def revoke_session_by_token(self, token_hash):
+    def revoke_session_by_token(self, token_hash, now):
         self.db.sessions.update_one(
             {"token_hash": token_hash, "revoked_at": None},
-            {"$set": {"revoked_at": utcnow(), "revoked_because": "logout"}})
-
-    def session_is_live(self, session_id):
-        return self.db.sessions.count_documents(
-            {"_id": session_id, "revoked_at": None, "expires_at": {"$gt": utcnow()}},
-            limit=1) == 1
+            {"$set": {"revoked_at": now, "revoked_because": "logout"}})
 
     # ---- membership ------------------------------------------------------
 
-    def create_application(self, worker, request):
-        now = utcnow()
+    def create_application(self, worker, request, now):
         application = dict(
             request, _id=new_id(), worker_id=worker["_id"], status="pending",
             applied_at=now, decided_at=None, decided_by=None, reason=None,
             member_number=None, **{f: worker[f] for f in FACT_FIELDS})
-        membership = dict(NO_MEMBERSHIP, status="pending",
-                          application_id=application["_id"], applied_at=now)
         def write(session):
             self.db.applications.insert_one(application, session=session)
             self.db.workers.update_one(
-                {"_id": worker["_id"]}, {"$set": {"membership": membership}},
-                session=session)
+                {"_id": worker["_id"]},
+                {"$set": {"membership": membership.pending(application)}}, session=session)
         try:
             self.in_transaction(write)
         except DuplicateKeyError:
@@ -193,14 +186,11 @@ class IdentityStore(BaseStore):
                                                         ("_id", ASCENDING)])
         return list(one_page(cursor, page, per_page)), self.db.applications.count_documents(query)
 
-    def decide_application(self, application_id, staff_id, approve, reason=None):
+    def decide_application(self, application_id, staff_id, approve, now, reason=None):
         """Approve (with a new member number) or reject a pending application,
         the worker's membership and the event in one transaction."""
-        now = utcnow()
-        decision = {"status": "approved" if approve else "rejected",
-                    "decided_at": now, "decided_by": staff_id, "reason": reason}
-
         def write(session):
+            decision = membership.decision(approve, staff_id, reason, now)
             if approve:
                 decision["member_number"] = self._next_member_number(now, session)
             application = self.db.applications.find_one_and_update(
@@ -208,14 +198,8 @@ class IdentityStore(BaseStore):
                 return_document=ReturnDocument.AFTER, session=session)
             if application is None:
                 raise self._why_not_pending(application_id)
-            membership = {
-                "status": "member" if approve else "rejected",
-                "member_number": decision.get("member_number"),
-                "application_id": application_id,
-                "applied_at": application["applied_at"], "decided_at": now,
-                "reason": reason}
             self.db.workers.update_one({"_id": application["worker_id"]},
-                                       {"$set": {"membership": membership}},
+                                       {"$set": {"membership": membership.decided(application)}},
                                        session=session)
             events = []
             if approve:
@@ -224,7 +208,7 @@ class IdentityStore(BaseStore):
                     "member_number": decision["member_number"],
                     "district": application["district"],
                     "occupation": application["occupation"],
-                    "approved_at": now, "approved_by": staff_id})], session)
+                    "approved_at": now, "approved_by": staff_id}, now=now)], session)
             return application, events
         return self.in_transaction(write)
 
@@ -234,9 +218,9 @@ class IdentityStore(BaseStore):
         return exceptions.application_not_found()
 
     def _next_member_number(self, now, session):
-        """HY + year + a six-digit sequence that restarts each year."""
+        """The next of the year's member numbers (one counter per year)."""
         year = now.year
         counter = self.db.counters.find_one_and_update(
             {"_id": "member_number:{}".format(year)}, {"$inc": {"value": 1}},
             upsert=True, return_document=ReturnDocument.AFTER, session=session)
-        return "HY{}{:06d}".format(year, counter["value"])
+        return membership.member_number(year, counter["value"])

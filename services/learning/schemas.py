@@ -9,7 +9,6 @@ from datetime import datetime
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from services.learning.scoring import LATE_POLICIES, REFUSE
 from shared.clock import to_millis
 # text() is named string() here: QuestionFields has a field called text.
 from shared.schemas import Paging, PartialUpdate, count, text as string
@@ -20,6 +19,9 @@ COLUMNS = {"spark_class": "星火课堂", "role_models": "榜样力量",
 QUESTION_KINDS = ("single", "multiple", "true_false")
 PUBLISHED, DRAFT = "published", "draft"
 QUIZ_STATES = ("open", "upcoming", "closed", "all")
+# What happens to a submission past the deadline (and its grace): scoring.grade.
+REFUSE, ZERO = "refuse", "zero"
+LATE_POLICIES = (REFUSE, ZERO)
 
 
 class StoredPrecision(Schema):

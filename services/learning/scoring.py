@@ -1,22 +1,54 @@
-"""The quiz's rules, apart from storage: drawing questions, the deadline,
-late submissions and the score. Pure functions (no I/O, ``now`` and the
-random source passed in), unit-tested in tests/unit/test_learning_scoring.py.
+"""The quiz's rules, apart from storage: when a quiz may be started, which
+attempt starting again resumes, drawing questions, the deadline, late
+submissions, one submission per attempt and the score. Pure functions (no
+I/O, ``now`` and the random source passed in), unit-tested in
+tests/unit/test_learning_scoring.py.
 """
 import random
 from dataclasses import dataclass
 from datetime import timedelta
 
 from services.learning import exceptions
+from services.learning.schemas import REFUSE
 
-REFUSE, ZERO = "refuse", "zero"
-LATE_POLICIES = (REFUSE, ZERO)
+# An attempt's stored status; "expired" is only shown (views.attempt_status).
+OPEN, SUBMITTED = "open", "submitted"
+
+
+def quiz_state(quiz, now):
+    """upcoming, open or closed: where ``now`` is against the quiz's window."""
+    if now < quiz["opens_at"]:
+        return "upcoming"
+    return "open" if now < quiz["closes_at"] else "closed"
+
+
+def check_startable(quiz, now):
+    """A quiz is started only inside its window."""
+    state = quiz_state(quiz, now)
+    if state == "upcoming":
+        raise exceptions.quiz_not_open(quiz["opens_at"])
+    if state == "closed":
+        raise exceptions.quiz_closed()
+
+
+def to_resume(latest_open, now):
+    """The attempt starting again gives back, or None to start a new one.
+    ``latest_open`` is the worker's open attempt of the quiz with the latest
+    deadline (None if none): if that one is past its deadline, so are all
+    the others."""
+    return latest_open if latest_open is not None and is_resumable(latest_open, now) else None
+
+
+def check_pool(available, needed):
+    """Enough active questions in the quiz's topics for one draw."""
+    if available < needed:
+        raise exceptions.not_enough_questions(available, needed)
 
 
 def draw(question_ids, count, rng=random):
     """``count`` distinct questions at random from those given, in random order."""
     pool = sorted(set(question_ids))  # the same pool gives the same draw for a seed
-    if len(pool) < count:
-        raise exceptions.not_enough_questions(len(pool), count)
+    check_pool(len(pool), count)
     return rng.sample(pool, count)
 
 
@@ -26,7 +58,7 @@ def deadline_of(started_at, time_limit_seconds):
 
 def is_resumable(attempt, now):
     """An open attempt still inside its time limit: starting again resumes it."""
-    return attempt["status"] == "open" and now < attempt["deadline"]
+    return attempt["status"] == OPEN and now < attempt["deadline"]
 
 
 def is_late(attempt, now, grace_seconds):
@@ -66,10 +98,13 @@ class Outcome:
 def grade(attempt, answers, now, grace_seconds):
     """The outcome of submitting ``answers`` to ``attempt`` at ``now``.
 
+    An attempt is graded once: a submitted one is refused (ALREADY_SUBMITTED).
     Late (past deadline + grace): refused (ATTEMPT_EXPIRED) under the
     "refuse" rule; under "zero" accepted with score 0, nothing right and not
     passed, so the worker still sees the right answers and explanations.
     """
+    if attempt["status"] != OPEN:
+        raise exceptions.already_submitted()
     questions = attempt["questions"]
     chosen = chosen_by_question(questions, answers)
     late = is_late(attempt, now, grace_seconds)

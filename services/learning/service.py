@@ -1,13 +1,15 @@
 """learning: 红动海盐 lessons and the red-knowledge quiz challenge.
 
-Entrypoints only: the quiz's rules are in scoring.py, what callers see in
-views.py, the data in storage.py, staff statistics in stats.py.
+Entrypoints only: who sees which lesson is in visibility.py, the quiz's
+rules in scoring.py, what callers see in views.py, the data (and staff
+statistics) in storage.py. Each entrypoint takes the time once and hands it
+to the rules, the store and the views.
 """
 from nameko.rpc import rpc
 
-from services.learning import exceptions, schemas, scoring, stats, views
+from services.learning import schemas, scoring, views, visibility
 from services.learning.config import LearningSettings
-from services.learning.storage import OPEN, LearningStore
+from services.learning.storage import LearningStore
 from shared.caller import UNION_STAFF
 from shared.clock import utcnow
 from shared.domain import china_day
@@ -63,8 +65,7 @@ class LearningService(ServiceBase, EventSource, EventConsumer, KeepsWorkerFacts)
     def list_lessons(self, query):
         caller = self.caller.require_authenticated()
         params = load(schemas.LessonListQuery, query)
-        if params["status"] != schemas.PUBLISHED and UNION_STAFF not in caller.roles:
-            raise exceptions.drafts_are_for_staff()
+        visibility.check_listable(params["status"], caller)
         lessons, total = self.store.list_lessons(params)
         done = self.store.completed_at(caller.id, [lesson["_id"] for lesson in lessons])
         items = [dict(lesson, completed_at=done.get(lesson["_id"])) for lesson in lessons]
@@ -73,24 +74,19 @@ class LearningService(ServiceBase, EventSource, EventConsumer, KeepsWorkerFacts)
     @rpc
     def get_lesson(self, lesson_id):
         caller = self.caller.require_authenticated()
-        lesson = self._readable_lesson(lesson_id, caller)
+        lesson = self.store.get_lesson(lesson_id)
+        visibility.check_readable(lesson, caller)
         return self._lesson(lesson, self.store.completed_at(caller.id, [lesson_id]))
 
     @rpc
     def complete_lesson(self, lesson_id):
         worker = self.caller.require_authenticated()
-        lesson = self._readable_lesson(lesson_id, worker, published_only=True)
-        completion, first_time, events = self.store.complete_lesson(lesson, worker.id, utcnow())
-        self.relay.publish(events)
-        return schemas.Completion().dump(dict(completion, first_time=first_time))
-
-    def _readable_lesson(self, lesson_id, caller, published_only=False):
-        """An unpublished lesson does not exist for workers (404, not 403)."""
         lesson = self.store.get_lesson(lesson_id)
-        hidden = lesson["status"] != schemas.PUBLISHED
-        if hidden and (published_only or UNION_STAFF not in caller.roles):
-            raise exceptions.lesson_not_found()
-        return lesson
+        visibility.check_readable(lesson, worker, to_complete=True)
+        completion, events = self.store.complete_lesson(lesson, worker.id, utcnow())
+        self.relay.publish(events)
+        # Only the first completion stores lesson_completed.
+        return schemas.Completion().dump(dict(completion, first_time=bool(events)))
 
     @staticmethod
     def _lesson(lesson, done=None):
@@ -127,7 +123,8 @@ class LearningService(ServiceBase, EventSource, EventConsumer, KeepsWorkerFacts)
         staff = self.caller.require_role(UNION_STAFF)
         fields = load(schemas.QuizCreateRequest, request)
         self._check_enough_questions(fields)
-        return self._quiz(self.store.create_quiz(fields, staff.id, utcnow()))
+        now = utcnow()
+        return self._quiz(self.store.create_quiz(fields, staff.id, now), now)
 
     @rpc
     def update_quiz(self, quiz_id, request):
@@ -135,50 +132,49 @@ class LearningService(ServiceBase, EventSource, EventConsumer, KeepsWorkerFacts)
         changes = load(schemas.QuizUpdateRequest, request)
         if changes.keys() & {"topics", "question_count"}:
             self._check_enough_questions(dict(self.store.get_quiz(quiz_id), **changes))
-        return self._quiz(self.store.update_quiz(quiz_id, changes, utcnow()))
+        now = utcnow()
+        return self._quiz(self.store.update_quiz(quiz_id, changes, now), now)
 
     def _check_enough_questions(self, quiz):
         """Told to staff when they set the quiz up, not to the first worker
         who starts it (a question retired later is still caught at the start)."""
-        available = len(self.store.drawable_ids(quiz["topics"]))
-        if available < quiz["question_count"]:
-            raise exceptions.not_enough_questions(available, quiz["question_count"])
+        scoring.check_pool(len(self.store.drawable_ids(quiz["topics"])), quiz["question_count"])
 
     @rpc
     def list_quizzes(self, query):
         caller = self.caller.require_authenticated()
         params = load(schemas.QuizListQuery, query)
-        quizzes, total = self.store.list_quizzes(params, utcnow())
-        items = self._quizzes_for(quizzes, caller.id)
+        now = utcnow()
+        quizzes, total = self.store.list_quizzes(params, now)
+        items = self._quizzes_for(quizzes, caller.id, now)
         return schemas.QuizPage().dump(dict(params, items=items, total=total))
 
     @rpc
     def get_quiz(self, quiz_id):
         caller = self.caller.require_authenticated()
-        (quiz,) = self._quizzes_for([self.store.get_quiz(quiz_id)], caller.id)
+        (quiz,) = self._quizzes_for([self.store.get_quiz(quiz_id)], caller.id, utcnow())
         return schemas.QuizView().dump(quiz)
 
-    def _quizzes_for(self, quizzes, worker_id):
+    def _quizzes_for(self, quizzes, worker_id, now):
         """Each quiz with its state and the worker's attempts today and pass,
         read for the whole page at once."""
-        now = utcnow()
         ids = [quiz["_id"] for quiz in quizzes]
         attempts = self.store.attempts_today(ids, worker_id, china_day(now))
         passed = self.store.passed_among(ids, worker_id)
-        return [dict(quiz, state=views.quiz_state(quiz, now),
+        return [dict(quiz, state=scoring.quiz_state(quiz, now),
                      my_attempts_today=attempts.get(quiz["_id"], 0),
                      my_passed=quiz["_id"] in passed) for quiz in quizzes]
 
     @staticmethod
-    def _quiz(quiz):
-        return schemas.QuizView().dump(dict(quiz, state=views.quiz_state(quiz, utcnow()),
+    def _quiz(quiz, now):
+        return schemas.QuizView().dump(dict(quiz, state=scoring.quiz_state(quiz, now),
                                             my_attempts_today=None, my_passed=None))
 
     @rpc
     def get_quiz_stats(self, quiz_id):
         self.caller.require_role(UNION_STAFF)
         quiz = self.store.get_quiz(quiz_id)
-        return schemas.QuizStats().dump(stats.quiz_stats(self.store.db, quiz))
+        return schemas.QuizStats().dump(self.store.quiz_stats(quiz))
 
     # ---- workers: attempts -------------------------------------------------------
 
@@ -189,39 +185,37 @@ class LearningService(ServiceBase, EventSource, EventConsumer, KeepsWorkerFacts)
         using up another of the day's attempts."""
         worker = self.caller.require_authenticated()
         quiz, now = self.store.get_quiz(quiz_id), utcnow()
-        state = views.quiz_state(quiz, now)
-        if state != "open":
-            raise (exceptions.quiz_not_open(quiz["opens_at"]) if state == "upcoming"
-                   else exceptions.quiz_closed())
-        attempt = self.store.resumable_attempt(quiz_id, worker.id, now)
-        if attempt is not None:
-            return self._attempt(attempt, resumed=True)
+        scoring.check_startable(quiz, now)
+        resumed = scoring.to_resume(self.store.latest_open_attempt(quiz_id, worker.id), now)
+        if resumed is not None:
+            return self._attempt(resumed, now, resumed=True)
+        questions = self._draw(quiz)
+        return self._attempt(self.store.start_attempt(quiz, worker.id, questions, now), now)
+
+    def _draw(self, quiz):
+        """The questions of a new attempt, copied from the bank."""
         drawn = scoring.draw(self.store.drawable_ids(quiz["topics"]), quiz["question_count"])
         by_id = self.store.questions_by_id(drawn)
-        questions = [views.question_copy(by_id[question_id]) for question_id in drawn]
-        return self._attempt(self.store.start_attempt(quiz, worker.id, questions, now))
+        return [views.question_copy(by_id[question_id]) for question_id in drawn]
 
     @rpc
     def get_attempt(self, attempt_id):
         worker = self.caller.require_authenticated()
-        return self._attempt(self.store.get_attempt(attempt_id, worker.id))
+        return self._attempt(self.store.get_attempt(attempt_id, worker.id), utcnow())
 
     @rpc
     def submit_attempt(self, attempt_id, request):
         worker = self.caller.require_authenticated()
         answers = load(schemas.SubmissionRequest, request)["answers"]
-        attempt = self.store.get_attempt(attempt_id, worker.id)
-        if attempt["status"] != OPEN:
-            raise exceptions.already_submitted()
-        now = utcnow()
+        attempt, now = self.store.get_attempt(attempt_id, worker.id), utcnow()
         outcome = scoring.grade(attempt, answers, now, self.settings.grace_seconds)
         graded, events = self.store.submit(attempt, outcome, now)
         self.relay.publish(events)
-        return self._attempt(graded)
+        return self._attempt(graded, now)
 
-    def _attempt(self, attempt, resumed=False):
+    def _attempt(self, attempt, now, resumed=False):
         return schemas.AttemptView().dump(views.attempt_view(
-            attempt, utcnow(), self.settings.grace_seconds, resumed))
+            attempt, now, self.settings.grace_seconds, resumed))
 
 
 SERVICE = LearningService

@@ -1,7 +1,8 @@
 """What staff read about one quiz: how often each question is answered right,
 and who took part, by district and by occupation (from learning's own copy
-of identity's facts; a worker it has not heard of counts as "unknown")."""
-from services.learning.storage import SUBMITTED
+of identity's facts; a worker it has not heard of counts as "unknown").
+The store's ``quiz_stats`` verb runs them on learning's database."""
+from services.learning.scoring import SUBMITTED
 
 UNKNOWN = "unknown"
 

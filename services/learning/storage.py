@@ -16,26 +16,27 @@ attempts, first passes, and a local copy of workers' facts.
   even when two pass at the same moment (their transactions conflict and the
   retried one finds the pass recorded).
 - ``workers``: district and occupation from identity's events, for statistics.
-"""
-import uuid
 
+Every verb is given the time (``now``); none reads the clock. A write that
+can cause an event returns ``(document, events)``, the events being those
+it stored in the outbox (the entrypoint publishes them); the others (lessons,
+questions, quizzes, starting an attempt) return the document. The quiz's
+rules are scoring.py's; the verbs apply them and guard against races.
+"""
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from services.learning import exceptions, scoring
+from services.learning import exceptions, scoring, stats
 from services.learning.schemas import DRAFT, PUBLISHED, check_question, check_window
+from services.learning.scoring import OPEN, SUBMITTED
 from shared.domain import china_day
 from shared.events import new_event
+from shared.ids import new_id
 from shared.schemas import checked
 from shared.store import BaseStore, one_page
 from shared.worker_facts import remember_worker
 
 SOURCE = "learning"
-OPEN, SUBMITTED = "open", "submitted"
-
-
-def new_id():
-    return uuid.uuid4().hex
 
 
 def pass_key(quiz_id, worker_id):
@@ -120,8 +121,8 @@ class LearningStore(BaseStore):
             {"worker_id": worker_id, "lesson_id": {"$in": list(lesson_ids)}})}
 
     def complete_lesson(self, lesson, worker_id, now):
-        """(completion, first time?, events). A repeat, or a concurrent twin,
-        finds the first completion and emits nothing."""
+        """(completion, events): only the first completion has an event; a
+        repeat, or a concurrent twin, finds the first and emits nothing."""
         key = "{}:{}".format(lesson["_id"], worker_id)
         event = new_event(SOURCE, "lesson_completed", {
             "worker_id": worker_id, "lesson_id": lesson["_id"],
@@ -133,9 +134,9 @@ class LearningStore(BaseStore):
             self.db.completions.insert_one(completion, session=session)
             return self.record_events([event], session)
         try:
-            return completion, True, self.in_transaction(write)
+            return completion, self.in_transaction(write)
         except DuplicateKeyError:
-            return self.db.completions.find_one({"_id": key}), False, []
+            return self.db.completions.find_one({"_id": key}), []
 
     # ---- questions ---------------------------------------------------------
 
@@ -206,11 +207,12 @@ class LearningStore(BaseStore):
 
     # ---- attempts --------------------------------------------------------------
 
-    def resumable_attempt(self, quiz_id, worker_id, now):
-        """The worker's open attempt of this quiz still inside its time limit."""
+    def latest_open_attempt(self, quiz_id, worker_id):
+        """The worker's unsubmitted attempt of this quiz with the latest
+        deadline, in time or not: scoring.to_resume decides."""
         return self.db.attempts.find_one(
-            {"quiz_id": quiz_id, "worker_id": worker_id, "status": OPEN,
-             "deadline": {"$gt": now}}, sort=[("deadline", DESCENDING)])
+            {"quiz_id": quiz_id, "worker_id": worker_id, "status": OPEN},
+            sort=[("deadline", DESCENDING)])
 
     def attempts_on(self, quiz_id, worker_id, day):
         return self.db.attempts.count_documents(
@@ -269,7 +271,7 @@ class LearningStore(BaseStore):
             return graded, self.record_events([new_event(SOURCE, "quiz_passed", {
                 "worker_id": graded["worker_id"], "quiz_id": graded["quiz_id"],
                 "quiz_title": graded["quiz_title"], "score": outcome.score,
-                "passed_at": now})], session)
+                "passed_at": now}, now=now)], session)
         try:
             return self.in_transaction(write)
         except DuplicateKeyError:
@@ -291,6 +293,10 @@ class LearningStore(BaseStore):
         return {p["quiz_id"] for p in self.db.passes.find(
             {"_id": {"$in": [pass_key(quiz_id, worker_id) for quiz_id in quiz_ids]}},
             {"quiz_id": 1})}
+
+    def quiz_stats(self, quiz):
+        """What staff read about one quiz (the aggregations are stats.py's)."""
+        return stats.quiz_stats(self.db, quiz)
 
     # ---- what learning keeps from identity --------------------------------------
 

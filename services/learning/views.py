@@ -5,13 +5,7 @@ submitted: ``attempt_view`` is the one place that decides, and the response
 schema (schemas.AttemptQuestion) has no field that could carry them anyway.
 """
 from services.learning import scoring
-from services.learning.storage import SUBMITTED
-
-
-def quiz_state(quiz, now):
-    if now < quiz["opens_at"]:
-        return "upcoming"
-    return "open" if now < quiz["closes_at"] else "closed"
+from services.learning.scoring import SUBMITTED
 
 
 def question_copy(question):

@@ -24,6 +24,7 @@ import requests
 
 from scripts import embedded_mongo
 from scripts.system import System
+from shared.clock import utcnow
 from shared.mongo import connect
 from tests.conftest import TEST_JWT_SECRET, unique_phone
 from tests.support.broker import Capture, queue_exists, wait_for
@@ -118,10 +119,10 @@ def seed_workers(mongo_uri, prefix, count):
                 "name": "骑手{}".format(phone[-4:]), "occupation": "courier",
                 "platform": "顺丰", "district": "武原街道"})
             fields.pop("password")
-            worker, _ = store.create_worker(fields, password_hash)
-            session_id = store.create_session(worker["_id"], uuid.uuid4().hex, 3600)
-            token = tokens.issue_access_token(worker, session_id, settings,
-                                              datetime.now(timezone.utc))
+            now = utcnow()
+            worker, _ = store.create_worker(fields, password_hash, now)
+            session_id = store.create_session(worker["_id"], uuid.uuid4().hex, 3600, now)
+            token = tokens.issue_access_token(worker, session_id, settings, now)
             seeded.append(new_rusher(worker["_id"], token))
         return seeded
     finally:

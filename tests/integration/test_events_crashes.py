@@ -10,6 +10,7 @@ from pathlib import Path
 import kombu.pools
 import pytest
 
+from shared.clock import utcnow
 from shared.topology import queue_name
 from scripts.rabbit_vhost import rabbitmqctl
 from tests.support import broker
@@ -124,7 +125,7 @@ def test_after_a_broker_restart_an_event_left_in_the_outbox_is_applied_once(
         # A registration that committed just as the broker died: its event is
         # in the outbox and nothing could publish it.
         worker, events = identity_store.create_worker(
-            {k: v for k, v in body.items() if k != "password"}, "hash")
+            {k: v for k, v in body.items() if k != "password"}, "hash", utcnow())
         event_id = events[0]["id"]
         # identity's timer tries, fails, and tries again while the broker is
         # down: a failed publish gives its claim back at once.

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from shared.clock import utcnow
 from shared.domain import mask_phone
 from shared.events import new_event, read_event, schema_for
 from shared.outbox import Outbox
@@ -67,7 +68,7 @@ def test_identity_events_are_cloudevents_whose_data_fits_the_shared_schema(
 def test_the_change_and_its_event_are_committed_together(
         identity_store, identity_db, make_registration, monkeypatch):
     body = make_registration()
-    worker, events = identity_store.create_worker(registration_fields(body), "hash")
+    worker, events = identity_store.create_worker(registration_fields(body), "hash", utcnow())
     entry = identity_db.outbox.find_one({"_id": events[0]["id"]})
     assert entry["envelope"] == events[0] and entry["sent_at"] is None
     assert entry["envelope"]["data"]["worker_id"] == worker["_id"]
@@ -81,7 +82,7 @@ def test_the_change_and_its_event_are_committed_together(
     monkeypatch.setattr(Outbox, "add", add_then_fail)
     other = make_registration()
     with pytest.raises(RuntimeError):
-        identity_store.create_worker(registration_fields(other), "hash")
+        identity_store.create_worker(registration_fields(other), "hash", utcnow())
     assert identity_db.workers.count_documents({"phone": other["phone"]}) == 0
     assert identity_db.outbox.count_documents({}) == 1
 
@@ -103,7 +104,7 @@ def test_an_event_committed_but_never_published_is_republished_by_the_timer(
     # create_worker commits the worker and its event; nobody publishes it, as
     # if the process died right after the commit.
     worker, events = identity_store.create_worker(registration_fields(make_registration()),
-                                                  "hash")
+                                                  "hash", utcnow())
     event_id = events[0]["id"]
     assert identity_db.outbox.find_one({"_id": event_id})["sent_at"] is None
     wait_for(lambda: audit.applied(event_id), what="the timer to republish")

@@ -31,6 +31,41 @@ ALL_RIGHT = [{"question_id": "q1", "choices": [1]}, {"question_id": "q2", "choic
              {"question_id": "q3", "choices": [0]}]
 
 
+# ---- starting and resuming ---------------------------------------------------------
+
+QUIZ = {"opens_at": START, "closes_at": START + timedelta(days=7)}
+
+
+def test_a_quiz_is_started_only_inside_its_window():
+    with pytest.raises(Conflict) as raised:
+        scoring.check_startable(QUIZ, START - timedelta(milliseconds=1))
+    assert raised.value.code == "QUIZ_NOT_OPEN"
+    assert raised.value.details == {"opens_at": "2026-07-01T10:00:00+08:00"}
+    scoring.check_startable(QUIZ, START)
+    scoring.check_startable(QUIZ, QUIZ["closes_at"] - timedelta(milliseconds=1))
+    with pytest.raises(Conflict) as raised:
+        scoring.check_startable(QUIZ, QUIZ["closes_at"])
+    assert raised.value.code == "QUIZ_CLOSED"
+    assert [scoring.quiz_state(QUIZ, START + delta) for delta in (
+        -timedelta(seconds=1), timedelta(0), timedelta(days=7))] == ["upcoming", "open", "closed"]
+
+
+def test_only_an_open_attempt_inside_its_time_limit_is_resumed():
+    a = attempt(limit=60)
+    assert scoring.to_resume(a, START + timedelta(seconds=59)) is a
+    # Inside the grace it can still be submitted, but no longer resumed.
+    assert scoring.to_resume(a, START + timedelta(seconds=61)) is None
+    assert scoring.to_resume(dict(a, status="submitted"), START) is None
+    assert scoring.to_resume(None, START) is None
+
+
+def test_a_quiz_needs_as_many_active_questions_as_it_draws():
+    scoring.check_pool(3, 3)
+    with pytest.raises(Conflict) as raised:
+        scoring.check_pool(2, 3)
+    assert raised.value.code == "NOT_ENOUGH_QUESTIONS"
+
+
 # ---- the draw ------------------------------------------------------------------
 
 def test_the_draw_takes_distinct_questions_from_the_pool():
@@ -98,6 +133,13 @@ def test_answers_to_other_questions_or_missing_options_are_refused():
     with pytest.raises(InvalidInput) as raised:
         scoring.grade(attempt(), [{"question_id": "q3", "choices": [2]}], START, 3)
     assert raised.value.code == "CHOICE_OUT_OF_RANGE"
+
+
+def test_a_submitted_attempt_is_not_graded_again():
+    for when in (START, START + timedelta(seconds=64)):
+        with pytest.raises(Conflict) as raised:
+            scoring.grade(dict(attempt("zero"), status="submitted"), ALL_RIGHT, when, 3)
+        assert raised.value.code == "ALREADY_SUBMITTED"
 
 
 def test_a_late_submission_is_refused_under_the_refuse_rule():

@@ -53,17 +53,40 @@ def test_workers_cannot_list_drafts():
         service().list_lessons({"status": "draft"})
 
 
+def open_attempt(deadline, attempt_id="a1"):
+    return {"_id": attempt_id, "quiz_id": "quiz1", "quiz_title": "第3期", "slot": 1,
+            "status": "open", "started_at": deadline - timedelta(minutes=5),
+            "deadline": deadline, "time_limit_seconds": 300, "pass_mark": 60,
+            "late_submission": "refuse", "questions": [], "results": None}
+
+
 def test_starting_again_resumes_the_open_attempt_without_drawing():
     svc = service()
     svc.store.get_quiz.return_value = QUIZ
-    svc.store.resumable_attempt.return_value = {
-        "_id": "a1", "quiz_id": "quiz1", "quiz_title": "第3期", "slot": 1, "status": "open",
-        "started_at": NOW, "deadline": NOW + timedelta(minutes=5), "time_limit_seconds": 300,
-        "pass_mark": 60, "late_submission": "refuse", "questions": [], "results": None}
+    svc.store.latest_open_attempt.return_value = open_attempt(NOW + timedelta(minutes=5))
     answer = svc.start_attempt("quiz1")
     assert (answer["id"], answer["resumed"], answer["status"]) == ("a1", True, "open")
+    svc.store.latest_open_attempt.assert_called_once_with("quiz1", "w1")
     svc.store.start_attempt.assert_not_called()
     svc.store.drawable_ids.assert_not_called()
+
+
+def test_an_open_attempt_past_its_deadline_is_not_resumed():
+    """The store hands over the latest open attempt whatever its deadline;
+    scoring.to_resume (is_resumable) is what says it is over."""
+    svc = service()
+    svc.store.get_quiz.return_value = QUIZ
+    svc.store.latest_open_attempt.return_value = open_attempt(NOW - timedelta(seconds=1))
+    svc.store.drawable_ids.return_value = ["q1", "q2"]
+    svc.store.questions_by_id.return_value = {
+        q: {"_id": q, "kind": "single", "text": q, "options": ["甲", "乙"], "answer": [0],
+            "explanation": "", "topic": "党史"} for q in ("q1", "q2")}
+    svc.store.start_attempt.return_value = open_attempt(NOW + timedelta(minutes=5), "a2")
+    answer = svc.start_attempt("quiz1")
+    assert (answer["id"], answer["resumed"]) == ("a2", False)
+    quiz, worker_id, questions, _ = svc.store.start_attempt.call_args.args
+    assert (quiz, worker_id) == (QUIZ, "w1")
+    assert sorted(q["id"] for q in questions) == ["q1", "q2"]
 
 
 @pytest.mark.parametrize("opens, closes, code", [
@@ -77,6 +100,27 @@ def test_a_quiz_outside_its_window_cannot_be_started(opens, closes, code):
         svc.start_attempt("quiz1")
     assert raised.value.code == code
     svc.store.start_attempt.assert_not_called()
+
+
+def test_only_the_first_completion_says_first_time_and_publishes():
+    svc = service()
+    svc.store.get_lesson.return_value = lesson("published")
+    completion = {"_id": "l1:w1", "lesson_id": "l1", "worker_id": "w1", "completed_at": NOW}
+    svc.store.complete_lesson.return_value = (completion, ["lesson_completed"])
+    assert svc.complete_lesson("l1")["first_time"] is True
+    svc.relay.publish.assert_called_once_with(["lesson_completed"])
+    svc.store.complete_lesson.return_value = (completion, [])
+    assert svc.complete_lesson("l1")["first_time"] is False
+
+
+def test_quiz_statistics_come_from_the_store():
+    svc = service(STAFF)
+    svc.store.get_quiz.return_value = QUIZ
+    svc.store.quiz_stats.return_value = {
+        "quiz_id": "quiz1", "title": "第3期", "attempts": 3, "participants": 2, "passed": 1,
+        "average_score": 50.0, "questions": [], "by_district": [], "by_occupation": []}
+    assert svc.get_quiz_stats("quiz1")["attempts"] == 3
+    svc.store.quiz_stats.assert_called_once_with(QUIZ)
 
 
 def test_a_submitted_attempt_is_not_graded_again():
