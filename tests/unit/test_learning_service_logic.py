@@ -18,6 +18,14 @@ QUIZ = {"_id": "quiz1", "title": "第3期", "topics": ["党史"], "question_coun
         "closes_at": NOW + timedelta(days=6)}
 
 
+@pytest.fixture(autouse=True)
+def clock_at_now(monkeypatch):
+    """The service's clock stands at NOW: the attempts and quizzes here are
+    built around it, and a suite that reaches this file minutes after import
+    must not find them expired."""
+    monkeypatch.setattr("services.learning.service.utcnow", lambda: NOW)
+
+
 def service(caller=WORKER):
     return worker_factory(LearningService, caller=caller,
                           settings=LearningSettings(grace_seconds=3))
