@@ -2,7 +2,7 @@
 publishes (services/learning/); the ledger awards points from them."""
 from marshmallow import fields, validate
 
-from shared.event_schemas.identity import EventData
+from shared.event_schemas.base import EventData
 
 SOURCE = "learning"
 
