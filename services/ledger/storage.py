@@ -19,6 +19,7 @@ from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from services.ledger import exceptions, rules
+from services.ledger.earnings import EARNINGS
 from services.ledger.posting import Books, points_event
 from services.ledger.rewards import RewardsMixin
 from shared.clock import utcnow
@@ -127,7 +128,7 @@ class LedgerStore(RewardsMixin, BaseStore):
     def _earned_today(self, code, rule, data, session):
         if not (rule and rule.get("daily_cap")):
             return 0  # nothing to count against: spare the read
-        day = china_day(data[rules.EARNINGS[code].time])
+        day = china_day(data[EARNINGS[code].time])
         today = self.db.entries.find({"worker_id": data["worker_id"], "reason_code": code,
                                       "day": day, "kind": "award"}, {"amount": 1},
                                      session=session)
@@ -143,7 +144,7 @@ class LedgerStore(RewardsMixin, BaseStore):
 
     @staticmethod
     def _first_key(code, data):
-        return "{}:{}:{}".format(code, data["worker_id"], data[rules.EARNINGS[code].subject])
+        return "{}:{}:{}".format(code, data["worker_id"], data[EARNINGS[code].subject])
 
     def _class_title(self, class_id, session):
         known = self.db.classes.find_one({"_id": class_id}, session=session)
