@@ -35,6 +35,7 @@ from shared.clock import utcnow
 from shared.events import UnknownEvent, read_event
 from shared.mongo import store_of
 from shared.store import is_transient
+from shared.topology import HANDLED_EVENT
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +138,8 @@ def handles(source, event_type):
     """Decorate ``method(self, data, envelope, session)`` as an idempotent,
     retried, dead-lettering handler of ``source``'s ``event_type``. The method
     returns the events it recorded in the outbox (or nothing); they are
-    published once its transaction commits."""
+    published once its transaction commits. Its queue is declared by every
+    service at start-up (shared/topology.py): writing the method is enough."""
     def decorator(method):
         def entrypoint(self, payload):
             recorded = self.inbox.consume(
@@ -148,6 +150,9 @@ def handles(source, event_type):
                 self.relay.publish(recorded)
         entrypoint.__name__ = method.__name__
         entrypoint.__doc__ = method.__doc__
+        # What shared/topology.py reads to declare this handler's queue in
+        # every service at start-up.
+        setattr(entrypoint, HANDLED_EVENT, (source, event_type))
         return event_handler(source, event_type, requeue_on_error=True)(entrypoint)
     return decorator
 

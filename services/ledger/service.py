@@ -1,6 +1,7 @@
 """ledger: one points balance per worker, and the statement that explains it.
 
-Entrypoints only: earning rules are in rules.py, expiry order in lots.py,
+Entrypoints only (the earning handlers are made from the table in
+earnings.py): earning rules are in rules.py, expiry order in lots.py,
 posting entries in posting.py, data in storage.py, reports in reports.py.
 """
 from nameko.rpc import rpc
@@ -8,6 +9,7 @@ from nameko.timer import timer
 
 from services.ledger import reports, schemas
 from services.ledger.config import LedgerSettings
+from services.ledger.earnings import EARNINGS
 from services.ledger.storage import LedgerStore
 from shared.caller import UNION_STAFF
 from shared.clock import utcnow
@@ -26,7 +28,29 @@ def event_source(envelope):
     return "{}.{}:{}".format(envelope["source"], envelope["type"], envelope["id"])
 
 
+def earning_handler(code, earning):
+    """``handle_<code>``: the event through the current rules. It returns the
+    points_awarded it recorded: @handles publishes it once the inbox's
+    transaction commits (a handler cannot publish before that)."""
+    def handle(self, data, envelope, session):
+        return self.store.earn(code, data, event_source(envelope), session)
+    handle.__name__ = "handle_" + code
+    handle.__qualname__ = "LedgerService." + handle.__name__
+    return handles(earning.source, code)(handle)
+
+
+def with_earning_handlers(cls):
+    """One handler per entry of the earning table (services/ledger/earnings.py).
+    Named ``handle_<event>`` as when they were written by hand: nameko names
+    their queues after them, and events may be waiting there."""
+    for code, earning in EARNINGS.items():
+        setattr(cls, "handle_" + code, earning_handler(code, earning))
+    return cls
+
+
+@with_earning_handlers
 class LedgerService(ServiceBase, EventSource, EventConsumer, KeepsWorkerFacts):
+    """Also earns from every event of the earning table (with_earning_handlers)."""
     name = "ledger"
 
     store = MongoStore(LedgerStore)
@@ -163,30 +187,6 @@ class LedgerService(ServiceBase, EventSource, EventConsumer, KeepsWorkerFacts):
     @handles("courses", "class_updated")
     def handle_class_updated(self, data, envelope, session):
         self.store.remember_class(data, session)
-
-    # ---- earning: each event through the current rules ----------------------
-    # Each returns the points_awarded it recorded: @handles publishes it once
-    # the inbox's transaction commits (a handler cannot publish before that).
-
-    @handles("courses", "class_attended")
-    def handle_class_attended(self, data, envelope, session):
-        return self.store.earn("class_attended", data, event_source(envelope), session)
-
-    @handles("learning", "quiz_passed")
-    def handle_quiz_passed(self, data, envelope, session):
-        return self.store.earn("quiz_passed", data, event_source(envelope), session)
-
-    @handles("learning", "lesson_completed")
-    def handle_lesson_completed(self, data, envelope, session):
-        return self.store.earn("lesson_completed", data, event_source(envelope), session)
-
-    @handles("volunteering", "volunteer_hours_confirmed")
-    def handle_volunteer_hours_confirmed(self, data, envelope, session):
-        return self.store.earn("volunteer_hours_confirmed", data, event_source(envelope), session)
-
-    @handles("stations", "station_visited")
-    def handle_station_visited(self, data, envelope, session):
-        return self.store.earn("station_visited", data, event_source(envelope), session)
 
 
 SERVICE = LedgerService
