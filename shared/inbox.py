@@ -31,6 +31,7 @@ from nameko.extensions import DependencyProvider
 from nameko.rpc import rpc
 from pymongo.errors import DuplicateKeyError
 
+from shared.caller import UNION_STAFF
 from shared.clock import utcnow
 from shared.events import UnknownEvent, read_event
 from shared.mongo import store_of
@@ -158,11 +159,14 @@ def handles(source, event_type):
 
 
 class EventConsumer:
-    """Mixin for a service with ``@handles`` methods."""
+    """Mixin for a service with ``@handles`` methods (and ServiceBase's
+    ``caller``). Dead letters are union staff's to read and replay: they hold
+    other workers' data, and a replay applies events again."""
     inbox = InboxProvider()
 
     @rpc
     def list_dead_letters(self):
+        self.caller.require_role(UNION_STAFF)
         return [{"id": d["_id"], "handler": d["handler"], "error": d["error"],
                  "attempts": d["attempts"], "payload": d["payload"],
                  "dead_lettered_at": d["dead_lettered_at"].isoformat()}
@@ -172,6 +176,7 @@ class EventConsumer:
     def replay_dead_letters(self):
         """Run each dead letter through its handler again; keep the ones that
         still fail. Returns how many were applied."""
+        self.caller.require_role(UNION_STAFF)
         applied = 0
         for letter in self.inbox.list_dead_letters():
             handler = getattr(self, letter["handler"], None)
