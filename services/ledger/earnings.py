@@ -29,7 +29,7 @@ EARNINGS = {
     "quiz_passed": Earning("learning", "quiz_id", "passed_at",
                            line="{label} {quiz_title} {passed}"),
     "lesson_completed": Earning("learning", "lesson_id", "completed_at",
-                                line="{label}「{lesson_title}」学习完成"),
+                                line="{column_name}「{lesson_title}」学习完成"),
     "class_attended": Earning("courses", "class_id", "attended_at", has_hours=True,
                               line="{label}「{class_title}」签到"),
     "volunteer_hours_confirmed": Earning("volunteering", "activity_id", "confirmed_at",

@@ -13,6 +13,7 @@ from decimal import ROUND_FLOOR, Decimal
 
 from services.ledger.earnings import EARNINGS, PER_HOUR
 from shared.domain import china_day
+from shared.event_schemas.learning import COLUMNS
 
 
 # Chinese names of class categories, for a class whose title the ledger has
@@ -82,9 +83,13 @@ def reason(code, rule, data, was_capped=False):
 
 def line_words(rule, data):
     """What a line may name: the event's fields, and these."""
-    return dict(data, label=rule["label"],
+    label = rule["label"]
+    return dict(data, label=label,
                 passed="首次通过" if rule.get("first_only") else "通过",
-                class_title=class_title(data))
+                class_title=class_title(data),
+                # A lesson_completed from before events carried the column
+                # says what it said then: the rule's label.
+                column_name=COLUMNS.get(data.get("column"), label))
 
 
 def class_title(data):
