@@ -12,17 +12,24 @@
 - ``firsts``: every (earning type, worker, quiz / lesson / class / ...) seen,
   so "first pass only" holds even when the first pass earned nothing.
 - ``classes``: class titles from courses' events, for statement lines.
+
+Every verb is told the time (``now``, or ``at`` for when a fact happened) and
+never reads the clock. A write an entrypoint answers with returns (document,
+events): adjust, reverse, redeem. A write nobody sees returns just its events:
+earn (an event handler's) and expire_due (the timer's). Rules, rewards and the
+facts kept from other services never cause an event and return the document
+(or nothing). The reports are verbs here too (services/ledger/reports.py), so
+the service never reaches into the database.
 """
 from datetime import timedelta
 
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
-from services.ledger import exceptions, rules
+from services.ledger import exceptions, reports, rules
 from services.ledger.earnings import EARNINGS
 from services.ledger.posting import Books, points_event
 from services.ledger.rewards import RewardsMixin
-from shared.clock import utcnow
 from shared.domain import china_day
 from shared.store import BaseStore, is_transient, one_page
 from shared.worker_facts import remember_worker
@@ -71,9 +78,10 @@ class LedgerStore(RewardsMixin, BaseStore):
     # ---- what the ledger keeps from identity and courses -----------------
 
     def remember_worker(self, data, at, session):
-        """Open the account if needed and keep the worker's newest facts."""
+        """Open the account if needed (as of ``at``, when the fact was true)
+        and keep the worker's newest facts."""
         remember_worker(self.db.accounts, data, at, session,
-                        dict(NEW_ACCOUNT, opened_at=utcnow()))
+                        dict(NEW_ACCOUNT, opened_at=at))
 
     def remember_class(self, data, session):
         self.db.classes.update_one({"_id": data["class_id"]},
@@ -86,11 +94,11 @@ class LedgerStore(RewardsMixin, BaseStore):
         latest = self.db.rule_sets.find_one({}, sort=[("_id", DESCENDING)], session=session)
         return latest or {"_id": 0, "rules": [], "created_at": None, "created_by": None}
 
-    def save_rules(self, rule_list, staff_id, based_on=None):
+    def save_rules(self, rule_list, staff_id, based_on, now):
         current = self.current_rules()["_id"]
         if based_on is not None and based_on != current:
             raise exceptions.rules_changed(current)
-        rule_set = {"_id": current + 1, "rules": rule_list, "created_at": utcnow(),
+        rule_set = {"_id": current + 1, "rules": rule_list, "created_at": now,
                     "created_by": staff_id}
         try:  # two staff saving at once: the second gets a clear conflict
             self.db.rule_sets.insert_one(rule_set)
@@ -100,20 +108,20 @@ class LedgerStore(RewardsMixin, BaseStore):
 
     # ---- earning (inside the inbox's transaction) --------------------------
 
-    def earn(self, code, data, event_source, session):
+    def earn(self, code, data, event_source, session, now):
         """Post what one earning event is worth under the current rules;
         returns the events recorded (none when it earns nothing)."""
         rule_set = self.current_rules(session)
         rule = next((r for r in rule_set["rules"] if r["code"] == code), None)
         if code == "class_attended":
             data = dict(data, title=self._class_title(data["class_id"], session))
-        facts = self._facts(code, rule, data, session)
+        facts = self._facts(code, rule, data, session, now)
         award = rules.decide(code, rule, data, facts)
         if award is None:
             return []
         # An earning event can overtake worker_registered (another queue):
         # the credit opens the account then.
-        entry = Books(self.db, session).post(data["worker_id"], award.points, {
+        entry = Books(self.db, session, now).post(data["worker_id"], award.points, {
             "kind": "award", "reason_code": code, "reason": award.reason,
             "source": event_source, "rule": {"code": code, "version": rule_set["_id"]},
             "at": award.at, "day": award.day, "subject": award.subject,
@@ -121,9 +129,9 @@ class LedgerStore(RewardsMixin, BaseStore):
             opening=UNKNOWN_FACTS)
         return self.record_events([points_event("points_awarded", entry)], session)
 
-    def _facts(self, code, rule, data, session):
+    def _facts(self, code, rule, data, session, now):
         return rules.Facts(earned_today=self._earned_today(code, rule, data, session),
-                           done_before=self._seen_before(code, data, session))
+                           done_before=self._seen_before(code, data, session, now))
 
     def _earned_today(self, code, rule, data, session):
         if not (rule and rule.get("daily_cap")):
@@ -134,11 +142,11 @@ class LedgerStore(RewardsMixin, BaseStore):
                                      session=session)
         return sum(e["amount"] for e in today)
 
-    def _seen_before(self, code, data, session):
+    def _seen_before(self, code, data, session, now):
         """Remember this (earning type, worker, quiz / class / ...) and say
         whether it was seen before, in one write."""
         earlier = self.db.firsts.find_one_and_update(
-            {"_id": self._first_key(code, data)}, {"$setOnInsert": {"at": utcnow()}},
+            {"_id": self._first_key(code, data)}, {"$setOnInsert": {"at": now}},
             upsert=True, return_document=ReturnDocument.BEFORE, session=session)
         return earlier is not None
 
@@ -152,7 +160,7 @@ class LedgerStore(RewardsMixin, BaseStore):
 
     # ---- staff adjustments and reversals -----------------------------------
 
-    def adjust(self, staff_id, fields, key):
+    def adjust(self, staff_id, fields, key, now):
         """A manual credit or debit with its reason and who made it. Returns
         (entry, events); the same Idempotency-Key returns the first entry, so
         a double click or a retry after a lost answer never posts twice."""
@@ -163,13 +171,13 @@ class LedgerStore(RewardsMixin, BaseStore):
         worker_id, amount = fields["worker_id"], fields["amount"]
 
         def work(session):
-            books = Books(self.db, session)
+            books = Books(self.db, session, now)
             if books.account(worker_id) is None:
                 raise exceptions.account_not_found()
             entry = books.post(worker_id, amount, {
                 "kind": "adjustment", "reason_code": "adjustment",
                 "reason": "人工调整:" + fields["reason"], "source": source, "rule": None,
-                "at": utcnow(), "earned": amount, "actor": staff_id})
+                "at": now, "earned": amount, "actor": staff_id})
             if entry is None:
                 raise exceptions.insufficient_points(books.account(worker_id)["balance"], -amount)
             event_type = "points_awarded" if amount > 0 else "points_spent"
@@ -187,7 +195,7 @@ class LedgerStore(RewardsMixin, BaseStore):
             raise exceptions.idempotency_key_reused()
         return earlier
 
-    def reverse(self, entry_id, staff_id, why):
+    def reverse(self, entry_id, staff_id, why, now):
         """Undo an entry with a new one that points at it, at most once.
         Refused when taking the points back would make the balance negative.
         Returns (entry, events); the same request again (same staff, same
@@ -204,18 +212,18 @@ class LedgerStore(RewardsMixin, BaseStore):
             earlier = self.db.entries.find_one({"source": source}, session=session)
             if earlier is not None:
                 return self._replay_reversal(earlier, staff_id, reason), []
-            books = Books(self.db, session)
+            books = Books(self.db, session, now)
             entry = books.post(original["worker_id"], -original["amount"], {
                 "kind": "reversal", "reason_code": "reversal", "reverses": entry_id,
                 "reason": reason, "source": source,
-                "rule": original.get("rule"), "at": utcnow(),
+                "rule": original.get("rule"), "at": now,
                 "earned": -original.get("earned", 0), "actor": staff_id},
                 take_first=entry_id, restore=original.get("lots"))
             if entry is None:
                 raise exceptions.reversal_would_overdraw(
                     books.account(original["worker_id"])["balance"], original["amount"])
             if original["kind"] == "redemption":
-                self._cancel_redemption(original, staff_id, session)
+                self._cancel_redemption(original, staff_id, now, session)
             return entry, self.record_events([points_event("points_reversed", entry)], session)
         try:
             return self.write(work)
@@ -248,7 +256,7 @@ class LedgerStore(RewardsMixin, BaseStore):
         if lot is None:
             return []  # spent or expired by a concurrent run meanwhile
         earned_by = self.db.entries.find_one({"_id": lot_id}, {"reason": 1}, session=session)
-        entry = Books(self.db, session).post(lot["worker_id"], -lot["remaining"], {
+        entry = Books(self.db, session, now).post(lot["worker_id"], -lot["remaining"], {
             "kind": "expiry", "reason_code": "expired",
             "reason": "积分过期:" + earned_by["reason"], "rule": None, "actor": None,
             # A lot given back by a reversal may expire again: count its expiries.
@@ -295,3 +303,15 @@ class LedgerStore(RewardsMixin, BaseStore):
         undone = {r["reverses"]: r["_id"] for r in reversals}
         items = [dict(e, reversed_by=undone.get(e["_id"])) for e in entries]
         return items, self.db.entries.count_documents(query)
+
+    # ---- reports (services/ledger/reports.py) -------------------------------
+
+    def leaderboard(self, query, now):
+        return reports.leaderboard(self.db, query, now)
+
+    def export(self, query, max_rows):
+        return reports.export(self.db, query, max_rows)
+
+    def reconcile(self, worker_id=None):
+        """At one point in time: a busy ledger shows no drift that is not there."""
+        return reports.reconcile_at_one_time(self.db, worker_id)

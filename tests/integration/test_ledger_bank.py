@@ -481,7 +481,7 @@ def test_the_reconcile_command_reports_drift_and_exits_non_zero(
     store.write(lambda session: store.remember_worker(facts, datetime.now(timezone.utc),
                                                       session))
     store.adjust(STAFF.id, {"worker_id": "drift-1", "amount": 30, "reason": "期初积分"},
-                 "drift-opening")
+                 "drift-opening", datetime.now(timezone.utc))
     monkeypatch.setenv("MONGO_URI", mongo_uri)
     monkeypatch.setenv("MONGO_DB_PREFIX", db_prefix)
 
