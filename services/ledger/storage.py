@@ -27,6 +27,7 @@ from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from services.ledger import exceptions, reports, rules
+from services.ledger import lots as lot_rules
 from services.ledger.earnings import EARNINGS
 from services.ledger.posting import Books, points_event
 from services.ledger.rewards import RewardsMixin
@@ -240,32 +241,39 @@ class LedgerStore(RewardsMixin, BaseStore):
     # ---- expiry ------------------------------------------------------------
 
     def expire_due(self, now, limit=100):
-        """Expire what is due (oldest lots first), one transaction per lot;
-        returns the events to publish."""
-        due = list(self.db.lots.find({"expires_at": {"$lte": now}, "remaining": {"$gt": 0}},
-                                     {"_id": 1}, sort=[("expires_at", ASCENDING)], limit=limit))
+        """Expire what is due, one transaction per worker; returns the events
+        to publish. The index finds whose lots may be due (up to ``limit``
+        lots); lots.due_to_expire decides which are, oldest first."""
+        candidates = self.db.lots.find({"expires_at": {"$lte": now}, "remaining": {"$gt": 0}},
+                                       {"worker_id": 1}, sort=[("expires_at", ASCENDING)],
+                                       limit=limit)
         events = []
-        for lot in due:
-            events += self.write(lambda session, lot_id=lot["_id"]: self._expire(
-                lot_id, now, session))
+        for worker_id in dict.fromkeys(lot["worker_id"] for lot in candidates):
+            events += self.write(lambda session, worker_id=worker_id: self._expire(
+                worker_id, now, session))
         return events
 
-    def _expire(self, lot_id, now, session):
-        lot = self.db.lots.find_one({"_id": lot_id, "remaining": {"$gt": 0},
-                                     "expires_at": {"$lte": now}}, session=session)
-        if lot is None:
-            return []  # spent or expired by a concurrent run meanwhile
-        earned_by = self.db.entries.find_one({"_id": lot_id}, {"reason": 1}, session=session)
-        entry = Books(self.db, session, now).post(lot["worker_id"], -lot["remaining"], {
+    def _expire(self, worker_id, now, session):
+        # Read in the transaction: a lot spent or expired by a concurrent run
+        # meanwhile is no longer due.
+        open_lots = list(self.db.lots.find({"worker_id": worker_id, "remaining": {"$gt": 0}},
+                                           session=session))
+        books = Books(self.db, session, now)
+        return self.record_events([points_event("points_spent", self._expire_lot(
+            books, lot, session)) for lot in lot_rules.due_to_expire(open_lots, now)], session)
+
+    def _expire_lot(self, books, lot, session):
+        earned_by = self.db.entries.find_one({"_id": lot["_id"]}, {"reason": 1}, session=session)
+        entry = books.post(lot["worker_id"], -lot["remaining"], {
             "kind": "expiry", "reason_code": "expired",
             "reason": "积分过期:" + earned_by["reason"], "rule": None, "actor": None,
             # A lot given back by a reversal may expire again: count its expiries.
-            "source": "expiry:{}:{}".format(lot_id, lot["expiries"]),
-            "at": lot["expires_at"]}, take_first=lot_id)
+            "source": "expiry:{}:{}".format(lot["_id"], lot["expiries"]),
+            "at": lot["expires_at"]}, take_first=lot["_id"])
         if entry is None:
             raise RuntimeError("lots and balance disagree for " + lot["worker_id"])
-        self.db.lots.update_one({"_id": lot_id}, {"$inc": {"expiries": 1}}, session=session)
-        return self.record_events([points_event("points_spent", entry)], session)
+        self.db.lots.update_one({"_id": lot["_id"]}, {"$inc": {"expiries": 1}}, session=session)
+        return entry
 
     # ---- reading -----------------------------------------------------------
 

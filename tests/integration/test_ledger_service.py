@@ -323,6 +323,27 @@ def test_points_expire_oldest_first(as_staff, store, account):
     assert_books_balance(store, me.id)
 
 
+def test_due_lots_expire_in_the_order_they_were_earned(as_staff, store, account):
+    """lots.due_to_expire decides, oldest points first, even when a later rule
+    gave newer points a shorter life (so they fell due earlier)."""
+    me = account()
+    now = utcnow()
+
+    def visit(station, days_ago):
+        store.write(lambda session: store.earn("station_visited", {
+            "worker_id": me.id, "station_id": station, "station_name": station,
+            "visited_at": now - timedelta(days=days_ago)}, "test:" + station, session, now))
+    visit("甲站", 40)  # 30-day points: due 10 days ago
+    as_staff.set_rules({"rules": [dict(r, expire_days=5) if r["code"] == "station_visited"
+                                  else r for r in RULES]})
+    visit("乙站", 20)  # 5-day points: due 15 days ago
+    events = store.expire_due(now)
+    assert [e["data"]["reason"] for e in events] == ["积分过期:驿站打卡「甲站」打卡",
+                                                     "积分过期:驿站打卡「乙站」打卡"]
+    assert balance_of(store, me.id) == 0
+    assert_books_balance(store, me.id)
+
+
 def test_a_write_is_dated_by_the_time_it_is_given(store, account):
     me = account()
     then = datetime(2026, 3, 4, 4, 0, tzinfo=timezone.utc)
