@@ -31,10 +31,12 @@ from nameko.extensions import DependencyProvider
 from nameko.rpc import rpc
 from pymongo.errors import DuplicateKeyError
 
+from shared.caller import UNION_STAFF
 from shared.clock import utcnow
 from shared.events import UnknownEvent, read_event
 from shared.mongo import store_of
 from shared.store import is_transient
+from shared.topology import HANDLED_EVENT
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +139,8 @@ def handles(source, event_type):
     """Decorate ``method(self, data, envelope, session)`` as an idempotent,
     retried, dead-lettering handler of ``source``'s ``event_type``. The method
     returns the events it recorded in the outbox (or nothing); they are
-    published once its transaction commits."""
+    published once its transaction commits. Its queue is declared by every
+    service at start-up (shared/topology.py): writing the method is enough."""
     def decorator(method):
         def entrypoint(self, payload):
             recorded = self.inbox.consume(
@@ -148,16 +151,22 @@ def handles(source, event_type):
                 self.relay.publish(recorded)
         entrypoint.__name__ = method.__name__
         entrypoint.__doc__ = method.__doc__
+        # What shared/topology.py reads to declare this handler's queue in
+        # every service at start-up.
+        setattr(entrypoint, HANDLED_EVENT, (source, event_type))
         return event_handler(source, event_type, requeue_on_error=True)(entrypoint)
     return decorator
 
 
 class EventConsumer:
-    """Mixin for a service with ``@handles`` methods."""
+    """Mixin for a service with ``@handles`` methods (and ServiceBase's
+    ``caller``). Dead letters are union staff's to read and replay: they hold
+    other workers' data, and a replay applies events again."""
     inbox = InboxProvider()
 
     @rpc
     def list_dead_letters(self):
+        self.caller.require_role(UNION_STAFF)
         return [{"id": d["_id"], "handler": d["handler"], "error": d["error"],
                  "attempts": d["attempts"], "payload": d["payload"],
                  "dead_lettered_at": d["dead_lettered_at"].isoformat()}
@@ -167,6 +176,7 @@ class EventConsumer:
     def replay_dead_letters(self):
         """Run each dead letter through its handler again; keep the ones that
         still fail. Returns how many were applied."""
+        self.caller.require_role(UNION_STAFF)
         applied = 0
         for letter in self.inbox.list_dead_letters():
             handler = getattr(self, letter["handler"], None)

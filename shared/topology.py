@@ -3,37 +3,57 @@
 RabbitMQ drops a message published to an exchange with no bound queue. A
 consumer's queue normally appears when the consumer first starts, so an event
 published before then would be lost. Every service therefore declares, when it
-starts, the durable queue of every subscription listed here, named exactly as
-nameko's ``event_handler`` names it; whichever side starts first, the queue is
-there and holds the events until its consumer arrives.
+starts, the durable queue of every subscription of every service, named
+exactly as nameko's ``event_handler`` names it; whichever side starts first,
+the queue is there and holds the events until its consumer arrives.
 
-Add a line here with every new ``@handles`` method (and for another
-department's subscription, its queue name).
+The subscriptions are read off the services themselves: each ``@handles``
+method (shared/inbox.py) is marked with the event it handles, and every
+service package under ``services/`` is looked through. A new handler is
+therefore declared everywhere by being written; nothing is listed here.
 """
+import importlib
+import importlib.util
+import pkgutil
+
 from kombu import Connection, Exchange, Queue
 from nameko.extensions import DependencyProvider
 
-# (source service, event type, consuming service, handler method)
-SUBSCRIPTIONS = (
-    ("identity", "worker_registered", "courses", "handle_worker_registered"),
-    ("identity", "membership_approved", "courses", "handle_membership_approved"),
-    # ledger: the facts it keeps (district, occupation, class titles) ...
-    ("identity", "worker_registered", "ledger", "handle_worker_registered"),
-    ("identity", "profile_updated", "ledger", "handle_profile_updated"),
-    ("courses", "class_published", "ledger", "handle_class_published"),
-    ("courses", "class_updated", "ledger", "handle_class_updated"),
-    # ... and everything that earns points (volunteering and stations do not
-    # publish yet: their queues wait for them, shared/event_schemas/).
-    ("courses", "class_attended", "ledger", "handle_class_attended"),
-    ("learning", "quiz_passed", "ledger", "handle_quiz_passed"),
-    ("learning", "lesson_completed", "ledger", "handle_lesson_completed"),
-    ("volunteering", "volunteer_hours_confirmed", "ledger",
-     "handle_volunteer_hours_confirmed"),
-    ("stations", "station_visited", "ledger", "handle_station_visited"),
-    # learning: district and occupation, for its quiz statistics.
-    ("identity", "worker_registered", "learning", "handle_worker_registered"),
-    ("identity", "profile_updated", "learning", "handle_profile_updated"),
-)
+# The attribute @handles sets on a method: (source service, event type).
+HANDLED_EVENT = "handled_event"
+SERVICES_PACKAGE = "services"
+
+
+def handled_events(service_cls):
+    """(source, event type, service name, method name) of each ``@handles``
+    method of ``service_cls``, its mixins' included, in the order written."""
+    found = {}
+    for klass in reversed(service_cls.__mro__):
+        for name, member in vars(klass).items():
+            event = getattr(member, HANDLED_EVENT, None)
+            if event is None:
+                found.pop(name, None)  # overridden by something that handles nothing
+            else:
+                found[name] = event
+    return tuple((source, event_type, service_cls.name, name)
+                 for name, (source, event_type) in found.items())
+
+
+def service_classes():
+    """The ``SERVICE`` of every ``services/<name>/service.py``."""
+    package = importlib.import_module(SERVICES_PACKAGE)
+    classes = []
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+        module_name = "{}.{}.service".format(SERVICES_PACKAGE, info.name)
+        if info.ispkg and importlib.util.find_spec(module_name) is not None:
+            classes.append(importlib.import_module(module_name).SERVICE)
+    return classes
+
+
+def subscriptions():
+    """Every subscription of every service of the system."""
+    return tuple(subscription for cls in service_classes()
+                 for subscription in handled_events(cls))
 
 
 def events_exchange(source):
@@ -52,7 +72,7 @@ def subscription_queue(source, event_type, service, method):
                  durable=True, auto_delete=False)
 
 
-def declare(amqp_uri, subscriptions=SUBSCRIPTIONS):
+def declare(amqp_uri, subscriptions):
     with Connection(amqp_uri) as connection:
         channel = connection.channel()
         for subscription in subscriptions:
@@ -61,8 +81,12 @@ def declare(amqp_uri, subscriptions=SUBSCRIPTIONS):
 
 
 class Topology(DependencyProvider):
-    """Declares every known subscription queue when the container starts."""
+    """Declares every subscription queue when the container starts: the
+    system's, and the container's own (a test service's, which no package
+    lists). ``SUBSCRIPTIONS`` in the config replaces the system's (tests)."""
 
     def setup(self):
-        declare(self.container.config["AMQP_URI"],
-                self.container.config.get("SUBSCRIPTIONS", SUBSCRIPTIONS))
+        config = self.container.config
+        declare(config["AMQP_URI"],
+                tuple(config.get("SUBSCRIPTIONS") or subscriptions())
+                + handled_events(self.container.service_cls))

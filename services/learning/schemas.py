@@ -10,12 +10,11 @@ from datetime import datetime
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from shared.clock import to_millis
+# The columns' codes and names are the lesson_completed event's vocabulary too.
+from shared.event_schemas.learning import COLUMNS
 # text() is named string() here: QuestionFields has a field called text.
 from shared.schemas import Paging, PartialUpdate, count, text as string
 
-# 红动海盐 columns: ASCII codes in the API and the database, Chinese names shown.
-COLUMNS = {"spark_class": "星火课堂", "role_models": "榜样力量",
-           "on_the_road": "在路上", "pre_shift": "班前十分钟"}
 QUESTION_KINDS = ("single", "multiple", "true_false")
 PUBLISHED, DRAFT = "published", "draft"
 QUIZ_STATES = ("open", "upcoming", "closed", "all")

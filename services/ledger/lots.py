@@ -33,6 +33,7 @@ def take(lots, amount, first=None):
 
 
 def due_to_expire(lots, now):
-    """Open lots whose points expire at or before ``now``, oldest first."""
+    """Open lots whose points expire at or before ``now``, oldest first: what
+    the expiry timer takes (LedgerStore.expire_due)."""
     return [lot for lot in oldest_first(lots)
             if lot.get("expires_at") is not None and lot["expires_at"] <= now]

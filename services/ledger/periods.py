@@ -1,10 +1,9 @@
 """Leaderboard periods in China time: "this week" starts Monday 00:00 in
-Haiyan, not in UTC (DESIGN.md: a day is the Asia/Shanghai calendar day)."""
+Haiyan, not in UTC (DESIGN.md: a day is the Asia/Shanghai calendar day).
+The periods one may ask for are schemas.PERIODS."""
 from datetime import timedelta
 
 from shared.domain import CHINA_TZ
-
-PERIODS = ("day", "week", "month", "year", "all")
 
 
 def period_start(period, now):

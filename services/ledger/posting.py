@@ -12,19 +12,13 @@ together, so they cannot disagree:
   reversal) impossible to post twice, and a unique (worker_id, seq) makes a
   lost update visible as an error instead of a wrong balance.
 """
-import uuid
-
 from pymongo import ReturnDocument
 
 from services.ledger import lots as lot_rules
-from shared.clock import utcnow
 from shared.events import new_event
+from shared.ids import new_id
 
 SOURCE = "ledger"
-
-
-def new_id():
-    return uuid.uuid4().hex
 
 
 def points_event(event_type, entry):
@@ -33,13 +27,16 @@ def points_event(event_type, entry):
     data["entry_id"] = entry["_id"]
     if event_type == "points_reversed":
         data["reverses"] = entry["reverses"]
-    return new_event(SOURCE, event_type, data)
+    return new_event(SOURCE, event_type, data, now=entry["recorded_at"])
 
 
 class Books:
-    def __init__(self, db, session):
+    """One worker's books inside a transaction, written as of ``now``."""
+
+    def __init__(self, db, session, now):
         self.db = db
         self.session = session
+        self.now = now
 
     def account(self, worker_id):
         return self.db.accounts.find_one({"_id": worker_id}, session=self.session)
@@ -56,7 +53,7 @@ class Books:
             return None
         entry = dict(entry, _id=entry.get("_id") or new_id(), worker_id=worker_id,
                      amount=amount, seq=account["seq"], balance_after=account["balance"],
-                     recorded_at=utcnow())
+                     recorded_at=self.now)
         entry.setdefault("earned", 0)
         if amount < 0:
             entry["lots"] = self._use_lots(worker_id, -amount, take_first)
@@ -70,11 +67,11 @@ class Books:
     def _move(self, worker_id, amount, earned, opening=None):
         criteria = {"_id": worker_id}
         change = {"$inc": {"balance": amount, "seq": 1, "earned": earned},
-                  "$set": {"updated_at": utcnow()}}
+                  "$set": {"updated_at": self.now}}
         if amount < 0:
             criteria["balance"] = {"$gte": -amount}
         elif opening is not None:
-            change["$setOnInsert"] = dict(opening, opened_at=utcnow())
+            change["$setOnInsert"] = dict(opening, opened_at=self.now)
         return self.db.accounts.find_one_and_update(
             criteria, change, upsert="$setOnInsert" in change,
             return_document=ReturnDocument.AFTER, session=self.session)

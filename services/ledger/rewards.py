@@ -10,28 +10,28 @@ from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from services.ledger import exceptions
-from services.ledger.posting import Books, new_id, points_event
-from shared.clock import utcnow
+from services.ledger.posting import Books, points_event
+from shared.ids import new_id
 from shared.store import one_page
 
 
 class RewardsMixin:
     # ---- rewards -----------------------------------------------------------
 
-    def create_reward(self, fields, staff_id):
+    def create_reward(self, fields, staff_id, now):
         reward = dict(fields, _id=new_id(), status="active", redeemed=0,
-                      created_by=staff_id, created_at=utcnow())
+                      created_by=staff_id, created_at=now)
         self.db.rewards.insert_one(reward)
         return reward
 
-    def update_reward(self, reward_id, changes):
+    def update_reward(self, reward_id, changes, now):
         """Edit and restock in one conditional write: a write-off only
         matches while the stock covers it."""
         delta = changes.pop("add_stock", 0)
         criteria = {"_id": reward_id}
         if delta < 0:
             criteria["stock"] = {"$gte": -delta}
-        update = {"$set": dict(changes, updated_at=utcnow())}
+        update = {"$set": dict(changes, updated_at=now)}
         if delta:
             update["$inc"] = {"stock": delta}
         reward = self.db.rewards.find_one_and_update(criteria, update,
@@ -53,7 +53,7 @@ class RewardsMixin:
     def list_rewards(self):
         return list(self.db.rewards.find({"status": "active"}).sort("created_at", ASCENDING))
 
-    def redeem(self, worker_id, reward_id, key):
+    def redeem(self, worker_id, reward_id, key, now):
         """Take one item from stock and its cost from the balance, together.
         Returns (redemption, events); the same key returns the first one."""
         earlier = self._replay_redemption(worker_id, reward_id, key)
@@ -63,11 +63,11 @@ class RewardsMixin:
         def work(session):
             reward = self._take_stock(reward_id, session)
             redemption_id = new_id()
-            books = Books(self.db, session)
+            books = Books(self.db, session, now)
             entry = books.post(worker_id, -reward["cost"], {
                 "kind": "redemption", "reason_code": "redemption",
                 "reason": "兑换「{}」".format(reward["name"]),
-                "source": "redemption:" + redemption_id, "rule": None, "at": utcnow(),
+                "source": "redemption:" + redemption_id, "rule": None, "at": now,
                 "actor": None})
             if entry is None:
                 account = books.account(worker_id)
@@ -105,11 +105,11 @@ class RewardsMixin:
             raise exceptions.reward_unavailable()
         raise exceptions.out_of_stock()
 
-    def _cancel_redemption(self, entry, staff_id, session):
+    def _cancel_redemption(self, entry, staff_id, now, session):
         """A reversed redemption is cancelled and its item goes back in stock."""
         redemption = self.db.redemptions.find_one_and_update(
             {"entry_id": entry["_id"], "status": "redeemed"},
-            {"$set": {"status": "cancelled", "cancelled_at": utcnow(),
+            {"$set": {"status": "cancelled", "cancelled_at": now,
                       "cancelled_by": staff_id}}, session=session)
         if redemption is not None:
             self.db.rewards.update_one({"_id": redemption["reward_id"]},

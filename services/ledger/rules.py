@@ -11,27 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_FLOOR, Decimal
 
+from services.ledger.earnings import EARNINGS, PER_HOUR
 from shared.domain import china_day
+from shared.event_schemas.learning import COLUMNS
 
-
-@dataclass(frozen=True)
-class Earning:
-    """What an earning event type means to the ledger."""
-    source: str         # the service that publishes it
-    subject: str        # the field naming the thing done (first-time checks)
-    time: str           # the field with when it happened
-    has_hours: bool = False
-
-
-EARNINGS = {
-    "quiz_passed": Earning("learning", "quiz_id", "passed_at"),
-    "lesson_completed": Earning("learning", "lesson_id", "completed_at"),
-    "class_attended": Earning("courses", "class_id", "attended_at", has_hours=True),
-    "volunteer_hours_confirmed": Earning("volunteering", "activity_id", "confirmed_at",
-                                         has_hours=True),
-    "station_visited": Earning("stations", "station_id", "visited_at"),
-}
-PER_EVENT, PER_HOUR = "event", "hour"
 
 # Chinese names of class categories, for a class whose title the ledger has
 # not learnt (class_published not seen yet).
@@ -92,24 +75,22 @@ def decide(code, rule, data, facts):
 
 
 def reason(code, rule, data, was_capped=False):
-    """The line a worker reads, e.g. "红色知识答题 第3期 首次通过"."""
-    label = rule["label"]
-    text = {
-        "quiz_passed": lambda: "{} {} {}".format(
-            label, data["quiz_title"], "首次通过" if rule.get("first_only") else "通过"),
-        "lesson_completed": lambda: "{}「{}」学习完成".format(label, data["lesson_title"]),
-        "class_attended": lambda: "{}「{}」签到".format(label, class_title(data)),
-        "volunteer_hours_confirmed": lambda: "{} {} 小时({})".format(
-            label, hours_text(data["hours"]), data["activity_title"]),
-        "station_visited": lambda: "{}「{}」打卡".format(label, data["station_name"]),
-    }[code]()
+    """The line a worker reads, e.g. "红色知识答题 第3期 首次通过": the
+    earning's ``line`` (services/ledger/earnings.py) filled in."""
+    text = EARNINGS[code].line.format_map(line_words(rule, data))
     return text + "(已达每日上限)" if was_capped else text
 
 
+def line_words(rule, data):
+    """What a line may name: the event's fields, and these."""
+    label = rule["label"]
+    return dict(data, label=label,
+                passed="首次通过" if rule.get("first_only") else "通过",
+                class_title=class_title(data),
+                # A lesson_completed from before events carried the column
+                # says what it said then: the rule's label.
+                column_name=COLUMNS.get(data.get("column"), label))
+
+
 def class_title(data):
-    return data.get("title") or CLASS_CATEGORIES.get(data["category"], "培训") + "课"
-
-
-def hours_text(hours):
-    """2.5 -> "2.5", 2.0 -> "2"."""
-    return "{:g}".format(hours)
+    return data.get("title") or CLASS_CATEGORIES.get(data.get("category"), "培训") + "课"

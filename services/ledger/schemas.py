@@ -2,15 +2,19 @@
 
 Unknown fields are refused and numbers must be integers (``strict``): a
 points amount of "10" or 10.5 is a mistake to report, not to guess at.
+
+A leaf module: the gateway imports it, so it imports no ledger logic (the
+earning table is data, services/ledger/earnings.py).
 """
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from services.ledger.periods import PERIODS
-from services.ledger.rules import EARNINGS, PER_EVENT, PER_HOUR
+from services.ledger.earnings import EARNINGS, PER_EVENT, PER_HOUR
 from shared.domain import DISTRICTS, OCCUPATIONS
 from shared.schemas import IDEMPOTENCY_KEY, Paging, PartialUpdate, count, text
 
 MAX_POINTS = 100000
+# Leaderboard periods, in China time (services/ledger/periods.py).
+PERIODS = ("day", "week", "month", "year", "all")
 
 
 # ---- rules -----------------------------------------------------------------

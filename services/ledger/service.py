@@ -1,13 +1,16 @@
 """ledger: one points balance per worker, and the statement that explains it.
 
-Entrypoints only: earning rules are in rules.py, expiry order in lots.py,
-posting entries in posting.py, data in storage.py, reports in reports.py.
+Entrypoints only (the earning handlers are made from the table in
+earnings.py): earning rules are in rules.py, expiry order in lots.py,
+posting entries in posting.py, data and reports behind the store's verbs
+(storage.py), which are told the time.
 """
 from nameko.rpc import rpc
 from nameko.timer import timer
 
-from services.ledger import reports, schemas
+from services.ledger import schemas
 from services.ledger.config import LedgerSettings
+from services.ledger.earnings import EARNINGS
 from services.ledger.storage import LedgerStore
 from shared.caller import UNION_STAFF
 from shared.clock import utcnow
@@ -26,7 +29,29 @@ def event_source(envelope):
     return "{}.{}:{}".format(envelope["source"], envelope["type"], envelope["id"])
 
 
+def earning_handler(code, earning):
+    """``handle_<code>``: the event through the current rules. It returns the
+    points_awarded it recorded: @handles publishes it once the inbox's
+    transaction commits (a handler cannot publish before that)."""
+    def handle(self, data, envelope, session):
+        return self.store.earn(code, data, event_source(envelope), session, utcnow())
+    handle.__name__ = "handle_" + code
+    handle.__qualname__ = "LedgerService." + handle.__name__
+    return handles(earning.source, code)(handle)
+
+
+def with_earning_handlers(cls):
+    """One handler per entry of the earning table (services/ledger/earnings.py).
+    Named ``handle_<event>`` as when they were written by hand: nameko names
+    their queues after them, and events may be waiting there."""
+    for code, earning in EARNINGS.items():
+        setattr(cls, "handle_" + code, earning_handler(code, earning))
+    return cls
+
+
+@with_earning_handlers
 class LedgerService(ServiceBase, EventSource, EventConsumer, KeepsWorkerFacts):
+    """Also earns from every event of the earning table (with_earning_handlers)."""
     name = "ledger"
 
     store = MongoStore(LedgerStore)
@@ -53,7 +78,7 @@ class LedgerService(ServiceBase, EventSource, EventConsumer, KeepsWorkerFacts):
     def redeem_reward(self, reward_id, idempotency_key=None):
         worker = self.caller.require_authenticated()
         key = load(schemas.RequiredKey, {"idempotency_key": idempotency_key})["idempotency_key"]
-        redemption, events = self.store.redeem(worker.id, reward_id, key)
+        redemption, events = self.store.redeem(worker.id, reward_id, key, utcnow())
         self.relay.publish(events)
         return schemas.RedemptionView().dump(redemption)
 
@@ -88,7 +113,7 @@ class LedgerService(ServiceBase, EventSource, EventConsumer, KeepsWorkerFacts):
         staff = self.caller.require_role(UNION_STAFF)
         fields = load(schemas.AdjustmentRequest, request)
         key = load(schemas.RequiredKey, {"idempotency_key": idempotency_key})["idempotency_key"]
-        entry, events = self.store.adjust(staff.id, fields, key)
+        entry, events = self.store.adjust(staff.id, fields, key, utcnow())
         self.relay.publish(events)
         return schemas.EntryView().dump(entry)
 
@@ -96,7 +121,7 @@ class LedgerService(ServiceBase, EventSource, EventConsumer, KeepsWorkerFacts):
     def reverse_entry(self, entry_id, request):
         staff = self.caller.require_role(UNION_STAFF)
         why = load(schemas.ReversalRequest, request)["reason"]
-        entry, events = self.store.reverse(entry_id, staff.id, why)
+        entry, events = self.store.reverse(entry_id, staff.id, why, utcnow())
         self.relay.publish(events)
         return schemas.EntryView().dump(entry)
 
@@ -110,7 +135,7 @@ class LedgerService(ServiceBase, EventSource, EventConsumer, KeepsWorkerFacts):
         staff = self.caller.require_role(UNION_STAFF)
         fields = load(schemas.RuleSetRequest, request)
         return self._rule_set(self.store.save_rules(
-            fields["rules"], staff.id, fields.get("based_on_version")))
+            fields["rules"], staff.id, fields.get("based_on_version"), utcnow()))
 
     @staticmethod
     def _rule_set(rule_set):
@@ -120,33 +145,32 @@ class LedgerService(ServiceBase, EventSource, EventConsumer, KeepsWorkerFacts):
     def create_reward(self, request):
         staff = self.caller.require_role(UNION_STAFF)
         fields = load(schemas.RewardCreateRequest, request)
-        return schemas.RewardView().dump(self.store.create_reward(fields, staff.id))
+        return schemas.RewardView().dump(self.store.create_reward(fields, staff.id, utcnow()))
 
     @rpc
     def update_reward(self, reward_id, request):
         self.caller.require_role(UNION_STAFF)
         changes = load(schemas.RewardUpdateRequest, request)
-        return schemas.RewardView().dump(self.store.update_reward(reward_id, changes))
+        return schemas.RewardView().dump(self.store.update_reward(reward_id, changes, utcnow()))
 
     @rpc
     def get_leaderboard(self, query):
         self.caller.require_role(UNION_STAFF)
         params = load(schemas.LeaderboardQuery, query)
-        return schemas.Leaderboard().dump(reports.leaderboard(self.store.db, params, utcnow()))
+        return schemas.Leaderboard().dump(self.store.leaderboard(params, utcnow()))
 
     @rpc
     def export_entries_csv(self, query):
         self.caller.require_role(UNION_STAFF)
         params = load(schemas.ExportQuery, query)
         return schemas.CsvExport().dump(
-            reports.export(self.store.db, params, self.settings.export_max_rows))
+            self.store.export(params, self.settings.export_max_rows))
 
     @rpc
     def reconcile_balances(self, query=None):
         self.caller.require_role(UNION_STAFF)
         params = load(schemas.ReconcileQuery, query or {})
-        return schemas.Reconciliation().dump(
-            reports.reconcile_at_one_time(self.store.db, params.get("worker_id")))
+        return schemas.Reconciliation().dump(self.store.reconcile(params.get("worker_id")))
 
     # ---- expiry ------------------------------------------------------------
 
@@ -163,30 +187,6 @@ class LedgerService(ServiceBase, EventSource, EventConsumer, KeepsWorkerFacts):
     @handles("courses", "class_updated")
     def handle_class_updated(self, data, envelope, session):
         self.store.remember_class(data, session)
-
-    # ---- earning: each event through the current rules ----------------------
-    # Each returns the points_awarded it recorded: @handles publishes it once
-    # the inbox's transaction commits (a handler cannot publish before that).
-
-    @handles("courses", "class_attended")
-    def handle_class_attended(self, data, envelope, session):
-        return self.store.earn("class_attended", data, event_source(envelope), session)
-
-    @handles("learning", "quiz_passed")
-    def handle_quiz_passed(self, data, envelope, session):
-        return self.store.earn("quiz_passed", data, event_source(envelope), session)
-
-    @handles("learning", "lesson_completed")
-    def handle_lesson_completed(self, data, envelope, session):
-        return self.store.earn("lesson_completed", data, event_source(envelope), session)
-
-    @handles("volunteering", "volunteer_hours_confirmed")
-    def handle_volunteer_hours_confirmed(self, data, envelope, session):
-        return self.store.earn("volunteer_hours_confirmed", data, event_source(envelope), session)
-
-    @handles("stations", "station_visited")
-    def handle_station_visited(self, data, envelope, session):
-        return self.store.earn("station_visited", data, event_source(envelope), session)
 
 
 SERVICE = LedgerService

@@ -12,16 +12,25 @@
 - ``firsts``: every (earning type, worker, quiz / lesson / class / ...) seen,
   so "first pass only" holds even when the first pass earned nothing.
 - ``classes``: class titles from courses' events, for statement lines.
+
+Every verb is told the time (``now``, or ``at`` for when a fact happened) and
+never reads the clock. A write an entrypoint answers with returns (document,
+events): adjust, reverse, redeem. A write nobody sees returns just its events:
+earn (an event handler's) and expire_due (the timer's). Rules, rewards and the
+facts kept from other services never cause an event and return the document
+(or nothing). The reports are verbs here too (services/ledger/reports.py), so
+the service never reaches into the database.
 """
 from datetime import timedelta
 
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
-from services.ledger import exceptions, rules
+from services.ledger import exceptions, reports, rules
+from services.ledger import lots as lot_rules
+from services.ledger.earnings import EARNINGS
 from services.ledger.posting import Books, points_event
 from services.ledger.rewards import RewardsMixin
-from shared.clock import utcnow
 from shared.domain import china_day
 from shared.store import BaseStore, is_transient, one_page
 from shared.worker_facts import remember_worker
@@ -70,9 +79,10 @@ class LedgerStore(RewardsMixin, BaseStore):
     # ---- what the ledger keeps from identity and courses -----------------
 
     def remember_worker(self, data, at, session):
-        """Open the account if needed and keep the worker's newest facts."""
+        """Open the account if needed (as of ``at``, when the fact was true)
+        and keep the worker's newest facts."""
         remember_worker(self.db.accounts, data, at, session,
-                        dict(NEW_ACCOUNT, opened_at=utcnow()))
+                        dict(NEW_ACCOUNT, opened_at=at))
 
     def remember_class(self, data, session):
         self.db.classes.update_one({"_id": data["class_id"]},
@@ -85,11 +95,11 @@ class LedgerStore(RewardsMixin, BaseStore):
         latest = self.db.rule_sets.find_one({}, sort=[("_id", DESCENDING)], session=session)
         return latest or {"_id": 0, "rules": [], "created_at": None, "created_by": None}
 
-    def save_rules(self, rule_list, staff_id, based_on=None):
+    def save_rules(self, rule_list, staff_id, based_on, now):
         current = self.current_rules()["_id"]
         if based_on is not None and based_on != current:
             raise exceptions.rules_changed(current)
-        rule_set = {"_id": current + 1, "rules": rule_list, "created_at": utcnow(),
+        rule_set = {"_id": current + 1, "rules": rule_list, "created_at": now,
                     "created_by": staff_id}
         try:  # two staff saving at once: the second gets a clear conflict
             self.db.rule_sets.insert_one(rule_set)
@@ -99,20 +109,20 @@ class LedgerStore(RewardsMixin, BaseStore):
 
     # ---- earning (inside the inbox's transaction) --------------------------
 
-    def earn(self, code, data, event_source, session):
+    def earn(self, code, data, event_source, session, now):
         """Post what one earning event is worth under the current rules;
         returns the events recorded (none when it earns nothing)."""
         rule_set = self.current_rules(session)
         rule = next((r for r in rule_set["rules"] if r["code"] == code), None)
         if code == "class_attended":
             data = dict(data, title=self._class_title(data["class_id"], session))
-        facts = self._facts(code, rule, data, session)
+        facts = self._facts(code, rule, data, session, now)
         award = rules.decide(code, rule, data, facts)
         if award is None:
             return []
         # An earning event can overtake worker_registered (another queue):
         # the credit opens the account then.
-        entry = Books(self.db, session).post(data["worker_id"], award.points, {
+        entry = Books(self.db, session, now).post(data["worker_id"], award.points, {
             "kind": "award", "reason_code": code, "reason": award.reason,
             "source": event_source, "rule": {"code": code, "version": rule_set["_id"]},
             "at": award.at, "day": award.day, "subject": award.subject,
@@ -120,30 +130,30 @@ class LedgerStore(RewardsMixin, BaseStore):
             opening=UNKNOWN_FACTS)
         return self.record_events([points_event("points_awarded", entry)], session)
 
-    def _facts(self, code, rule, data, session):
+    def _facts(self, code, rule, data, session, now):
         return rules.Facts(earned_today=self._earned_today(code, rule, data, session),
-                           done_before=self._seen_before(code, data, session))
+                           done_before=self._seen_before(code, data, session, now))
 
     def _earned_today(self, code, rule, data, session):
         if not (rule and rule.get("daily_cap")):
             return 0  # nothing to count against: spare the read
-        day = china_day(data[rules.EARNINGS[code].time])
+        day = china_day(data[EARNINGS[code].time])
         today = self.db.entries.find({"worker_id": data["worker_id"], "reason_code": code,
                                       "day": day, "kind": "award"}, {"amount": 1},
                                      session=session)
         return sum(e["amount"] for e in today)
 
-    def _seen_before(self, code, data, session):
+    def _seen_before(self, code, data, session, now):
         """Remember this (earning type, worker, quiz / class / ...) and say
         whether it was seen before, in one write."""
         earlier = self.db.firsts.find_one_and_update(
-            {"_id": self._first_key(code, data)}, {"$setOnInsert": {"at": utcnow()}},
+            {"_id": self._first_key(code, data)}, {"$setOnInsert": {"at": now}},
             upsert=True, return_document=ReturnDocument.BEFORE, session=session)
         return earlier is not None
 
     @staticmethod
     def _first_key(code, data):
-        return "{}:{}:{}".format(code, data["worker_id"], data[rules.EARNINGS[code].subject])
+        return "{}:{}:{}".format(code, data["worker_id"], data[EARNINGS[code].subject])
 
     def _class_title(self, class_id, session):
         known = self.db.classes.find_one({"_id": class_id}, session=session)
@@ -151,7 +161,7 @@ class LedgerStore(RewardsMixin, BaseStore):
 
     # ---- staff adjustments and reversals -----------------------------------
 
-    def adjust(self, staff_id, fields, key):
+    def adjust(self, staff_id, fields, key, now):
         """A manual credit or debit with its reason and who made it. Returns
         (entry, events); the same Idempotency-Key returns the first entry, so
         a double click or a retry after a lost answer never posts twice."""
@@ -162,13 +172,13 @@ class LedgerStore(RewardsMixin, BaseStore):
         worker_id, amount = fields["worker_id"], fields["amount"]
 
         def work(session):
-            books = Books(self.db, session)
+            books = Books(self.db, session, now)
             if books.account(worker_id) is None:
                 raise exceptions.account_not_found()
             entry = books.post(worker_id, amount, {
                 "kind": "adjustment", "reason_code": "adjustment",
                 "reason": "人工调整:" + fields["reason"], "source": source, "rule": None,
-                "at": utcnow(), "earned": amount, "actor": staff_id})
+                "at": now, "earned": amount, "actor": staff_id})
             if entry is None:
                 raise exceptions.insufficient_points(books.account(worker_id)["balance"], -amount)
             event_type = "points_awarded" if amount > 0 else "points_spent"
@@ -186,7 +196,7 @@ class LedgerStore(RewardsMixin, BaseStore):
             raise exceptions.idempotency_key_reused()
         return earlier
 
-    def reverse(self, entry_id, staff_id, why):
+    def reverse(self, entry_id, staff_id, why, now):
         """Undo an entry with a new one that points at it, at most once.
         Refused when taking the points back would make the balance negative.
         Returns (entry, events); the same request again (same staff, same
@@ -203,18 +213,18 @@ class LedgerStore(RewardsMixin, BaseStore):
             earlier = self.db.entries.find_one({"source": source}, session=session)
             if earlier is not None:
                 return self._replay_reversal(earlier, staff_id, reason), []
-            books = Books(self.db, session)
+            books = Books(self.db, session, now)
             entry = books.post(original["worker_id"], -original["amount"], {
                 "kind": "reversal", "reason_code": "reversal", "reverses": entry_id,
                 "reason": reason, "source": source,
-                "rule": original.get("rule"), "at": utcnow(),
+                "rule": original.get("rule"), "at": now,
                 "earned": -original.get("earned", 0), "actor": staff_id},
                 take_first=entry_id, restore=original.get("lots"))
             if entry is None:
                 raise exceptions.reversal_would_overdraw(
                     books.account(original["worker_id"])["balance"], original["amount"])
             if original["kind"] == "redemption":
-                self._cancel_redemption(original, staff_id, session)
+                self._cancel_redemption(original, staff_id, now, session)
             return entry, self.record_events([points_event("points_reversed", entry)], session)
         try:
             return self.write(work)
@@ -231,32 +241,39 @@ class LedgerStore(RewardsMixin, BaseStore):
     # ---- expiry ------------------------------------------------------------
 
     def expire_due(self, now, limit=100):
-        """Expire what is due (oldest lots first), one transaction per lot;
-        returns the events to publish."""
-        due = list(self.db.lots.find({"expires_at": {"$lte": now}, "remaining": {"$gt": 0}},
-                                     {"_id": 1}, sort=[("expires_at", ASCENDING)], limit=limit))
+        """Expire what is due, one transaction per worker; returns the events
+        to publish. The index finds whose lots may be due (up to ``limit``
+        lots); lots.due_to_expire decides which are, oldest first."""
+        candidates = self.db.lots.find({"expires_at": {"$lte": now}, "remaining": {"$gt": 0}},
+                                       {"worker_id": 1}, sort=[("expires_at", ASCENDING)],
+                                       limit=limit)
         events = []
-        for lot in due:
-            events += self.write(lambda session, lot_id=lot["_id"]: self._expire(
-                lot_id, now, session))
+        for worker_id in dict.fromkeys(lot["worker_id"] for lot in candidates):
+            events += self.write(lambda session, worker_id=worker_id: self._expire(
+                worker_id, now, session))
         return events
 
-    def _expire(self, lot_id, now, session):
-        lot = self.db.lots.find_one({"_id": lot_id, "remaining": {"$gt": 0},
-                                     "expires_at": {"$lte": now}}, session=session)
-        if lot is None:
-            return []  # spent or expired by a concurrent run meanwhile
-        earned_by = self.db.entries.find_one({"_id": lot_id}, {"reason": 1}, session=session)
-        entry = Books(self.db, session).post(lot["worker_id"], -lot["remaining"], {
+    def _expire(self, worker_id, now, session):
+        # Read in the transaction: a lot spent or expired by a concurrent run
+        # meanwhile is no longer due.
+        open_lots = list(self.db.lots.find({"worker_id": worker_id, "remaining": {"$gt": 0}},
+                                           session=session))
+        books = Books(self.db, session, now)
+        return self.record_events([points_event("points_spent", self._expire_lot(
+            books, lot, session)) for lot in lot_rules.due_to_expire(open_lots, now)], session)
+
+    def _expire_lot(self, books, lot, session):
+        earned_by = self.db.entries.find_one({"_id": lot["_id"]}, {"reason": 1}, session=session)
+        entry = books.post(lot["worker_id"], -lot["remaining"], {
             "kind": "expiry", "reason_code": "expired",
             "reason": "积分过期:" + earned_by["reason"], "rule": None, "actor": None,
             # A lot given back by a reversal may expire again: count its expiries.
-            "source": "expiry:{}:{}".format(lot_id, lot["expiries"]),
-            "at": lot["expires_at"]}, take_first=lot_id)
+            "source": "expiry:{}:{}".format(lot["_id"], lot["expiries"]),
+            "at": lot["expires_at"]}, take_first=lot["_id"])
         if entry is None:
             raise RuntimeError("lots and balance disagree for " + lot["worker_id"])
-        self.db.lots.update_one({"_id": lot_id}, {"$inc": {"expiries": 1}}, session=session)
-        return self.record_events([points_event("points_spent", entry)], session)
+        self.db.lots.update_one({"_id": lot["_id"]}, {"$inc": {"expiries": 1}}, session=session)
+        return entry
 
     # ---- reading -----------------------------------------------------------
 
@@ -294,3 +311,15 @@ class LedgerStore(RewardsMixin, BaseStore):
         undone = {r["reverses"]: r["_id"] for r in reversals}
         items = [dict(e, reversed_by=undone.get(e["_id"])) for e in entries]
         return items, self.db.entries.count_documents(query)
+
+    # ---- reports (services/ledger/reports.py) -------------------------------
+
+    def leaderboard(self, query, now):
+        return reports.leaderboard(self.db, query, now)
+
+    def export(self, query, max_rows):
+        return reports.export(self.db, query, max_rows)
+
+    def reconcile(self, worker_id=None):
+        """At one point in time: a busy ledger shows no drift that is not there."""
+        return reports.reconcile_at_one_time(self.db, worker_id)

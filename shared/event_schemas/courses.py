@@ -1,7 +1,7 @@
 """Events the courses service publishes (盐工学堂 classes and bookings)."""
 from marshmallow import fields
 
-from shared.event_schemas.identity import EventData
+from shared.event_schemas.base import EventData
 
 SOURCE = "courses"
 

@@ -1,12 +1,9 @@
 """Events the identity service publishes. Phones appear masked only."""
-from marshmallow import INCLUDE, Schema, fields
+from marshmallow import fields
+
+from shared.event_schemas.base import EventData
 
 SOURCE = "identity"
-
-
-class EventData(Schema):
-    class Meta:
-        unknown = INCLUDE
 
 
 class WorkerFacts(EventData):

@@ -2,9 +2,15 @@
 publishes (services/learning/); the ledger awards points from them."""
 from marshmallow import fields, validate
 
-from shared.event_schemas.identity import EventData
+from shared.event_schemas.base import EventData
 
 SOURCE = "learning"
+
+# 红动海盐 columns: ASCII codes in the API, the database and the events, the
+# Chinese names shown. Here because they are this vocabulary's words: learning
+# (services/learning/schemas.py) and the ledger's statement lines both use them.
+COLUMNS = {"spark_class": "星火课堂", "role_models": "榜样力量",
+           "on_the_road": "在路上", "pre_shift": "班前十分钟"}
 
 
 class QuizPassed(EventData):
@@ -22,6 +28,10 @@ class LessonCompleted(EventData):
     worker_id = fields.String(required=True)
     lesson_id = fields.String(required=True)
     lesson_title = fields.String(required=True)
+    # Not required: events published before it was added may still be queued.
+    column = fields.String(validate=validate.OneOf(tuple(COLUMNS)), metadata={
+        "description": "the lesson's column: " + ", ".join(
+            "{} {}".format(code, name) for code, name in COLUMNS.items())})
     completed_at = fields.AwareDateTime(required=True)
 
 

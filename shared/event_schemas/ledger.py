@@ -7,7 +7,7 @@ a reversal entry that names it in ``reverses``.
 """
 from marshmallow import fields
 
-from shared.event_schemas.identity import EventData
+from shared.event_schemas.base import EventData
 
 SOURCE = "ledger"
 

@@ -2,7 +2,7 @@
 exist yet: this is the contract it must follow; the ledger consumes it."""
 from marshmallow import fields
 
-from shared.event_schemas.identity import EventData
+from shared.event_schemas.base import EventData
 
 SOURCE = "stations"
 

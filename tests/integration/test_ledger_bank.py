@@ -34,10 +34,11 @@ from kombu import Connection, Producer
 
 from scripts.system import ROOT, service_command
 from services.ledger import reports
+from services.ledger.service import LedgerService
 from shared.caller import Caller
 from shared.errors import Conflict
 from shared.events import new_event
-from shared.topology import SUBSCRIPTIONS, events_exchange, queue_name
+from shared.topology import events_exchange, handled_events, queue_name
 from tests.support import broker
 from tests.support.broker import wait_for
 
@@ -47,7 +48,7 @@ STAFF = Caller(id="staff-bank", roles=("worker", "union_staff"), session_id="s")
 POINTS_PER_CLASS = 5
 RULES = [{"code": "class_attended", "label": "盐工学堂", "points": POINTS_PER_CLASS}]
 ATTENDED_QUEUE = queue_name("courses", "class_attended", "ledger", "handle_class_attended")
-LEDGER_QUEUES = [queue_name(*s) for s in SUBSCRIPTIONS if s[2] == "ledger"]
+LEDGER_QUEUES = [queue_name(*s) for s in handled_events(LedgerService)]
 PROCESSES = 2
 
 WORKERS = 10
@@ -480,7 +481,7 @@ def test_the_reconcile_command_reports_drift_and_exits_non_zero(
     store.write(lambda session: store.remember_worker(facts, datetime.now(timezone.utc),
                                                       session))
     store.adjust(STAFF.id, {"worker_id": "drift-1", "amount": 30, "reason": "期初积分"},
-                 "drift-opening")
+                 "drift-opening", datetime.now(timezone.utc))
     monkeypatch.setenv("MONGO_URI", mongo_uri)
     monkeypatch.setenv("MONGO_DB_PREFIX", db_prefix)
 

@@ -77,7 +77,7 @@ def account(store):
         store.write(lambda session: store.remember_worker(facts, utcnow(), session))
         if balance:
             store.adjust(STAFF.id, {"worker_id": caller.id, "amount": balance,
-                                    "reason": "期初积分"}, new_key())
+                                    "reason": "期初积分"}, new_key(), utcnow())
         return caller
     return make
 
@@ -138,7 +138,8 @@ def test_the_same_event_twice_changes_nothing(as_staff, store, publish, rpc_as):
     # Even past the inbox, the entry's unique source refuses a second posting.
     with pytest.raises(Exception) as raised:
         store.write(lambda session: store.earn(
-            "quiz_passed", quiz_data(me.id, quiz_id="q-other"), line["source"], session))
+            "quiz_passed", quiz_data(me.id, quiz_id="q-other"), line["source"], session,
+            utcnow()))
     assert "duplicate key" in str(raised.value).lower()
     assert balance_of(store, me.id) == 10
     assert_books_balance(store, me.id)
@@ -309,7 +310,7 @@ def test_points_expire_oldest_first(as_staff, store, account):
     for at, station in ((old, "st-old"), (new, "st-new")):
         store.write(lambda session, at=at, station=station: store.earn("station_visited", {
             "worker_id": me.id, "station_id": station, "station_name": "驿站",
-            "visited_at": at}, "test:" + station, session))
+            "visited_at": at}, "test:" + station, session, utcnow()))
     assert balance_of(store, me.id) == 4
     as_staff.adjust_points({"worker_id": me.id, "amount": -1, "reason": "核减"},
                            idempotency_key=new_key())
@@ -320,6 +321,38 @@ def test_points_expire_oldest_first(as_staff, store, account):
     later = store.expire_due(utcnow() + timedelta(days=25))
     assert [e["data"]["amount"] for e in later] == [-2] and balance_of(store, me.id) == 0
     assert_books_balance(store, me.id)
+
+
+def test_due_lots_expire_in_the_order_they_were_earned(as_staff, store, account):
+    """lots.due_to_expire decides, oldest points first, even when a later rule
+    gave newer points a shorter life (so they fell due earlier)."""
+    me = account()
+    now = utcnow()
+
+    def visit(station, days_ago):
+        store.write(lambda session: store.earn("station_visited", {
+            "worker_id": me.id, "station_id": station, "station_name": station,
+            "visited_at": now - timedelta(days=days_ago)}, "test:" + station, session, now))
+    visit("甲站", 40)  # 30-day points: due 10 days ago
+    as_staff.set_rules({"rules": [dict(r, expire_days=5) if r["code"] == "station_visited"
+                                  else r for r in RULES]})
+    visit("乙站", 20)  # 5-day points: due 15 days ago
+    events = store.expire_due(now)
+    assert [e["data"]["reason"] for e in events] == ["积分过期:驿站打卡「甲站」打卡",
+                                                     "积分过期:驿站打卡「乙站」打卡"]
+    assert balance_of(store, me.id) == 0
+    assert_books_balance(store, me.id)
+
+
+def test_a_write_is_dated_by_the_time_it_is_given(store, account):
+    me = account()
+    then = datetime(2026, 3, 4, 4, 0, tzinfo=timezone.utc)
+    entry, events = store.adjust(STAFF.id, {"worker_id": me.id, "amount": 7, "reason": "补录"},
+                                 new_key(), then)
+    stored = store.db.entries.find_one({"_id": entry["_id"]})
+    assert stored["at"] == stored["recorded_at"] == then
+    assert store.db.accounts.find_one({"_id": me.id})["updated_at"] == then
+    assert events[0]["time"] == then.isoformat(timespec="microseconds")
 
 
 def test_reports_for_staff(as_staff, store, account):

@@ -23,16 +23,9 @@ from shared.inbox import EventConsumer, handles
 from shared.mongo import MongoStore
 from shared.service import ServiceBase
 from shared.store import BaseStore
+from shared.topology import handled_events
 
 NAME = "audit_subscriber"
-HANDLERS = {
-    "worker_registered": "handle_worker_registered",
-    "profile_updated": "handle_profile_updated",
-    "membership_approved": "handle_membership_approved",
-}
-# (source, event, service, method) for shared.topology
-SUBSCRIPTIONS = tuple(("identity", event, NAME, method)
-                      for event, method in HANDLERS.items())
 KNOB_ID = "knob"
 
 
@@ -103,6 +96,11 @@ class AuditSubscriber(ServiceBase, EventConsumer):
             time.sleep(sleep_seconds)  # green under eventlet: other workers run
         if self.store.take_planned_failure():
             raise PlannedFailure("planned failure of {}".format(envelope["id"]))
+
+
+# (source, event, service, method) of its handlers, in the order written: tests
+# declare and inspect these queues (no package under services/ lists it).
+SUBSCRIPTIONS = handled_events(AuditSubscriber)
 
 
 def service_config():

@@ -164,3 +164,13 @@ def test_a_redemption_needs_an_idempotency_key():
     with pytest.raises(ValidationError):
         schemas.RequiredKey().load({"idempotency_key": None})
     assert schemas.RequiredKey().load({"idempotency_key": "redeem-0001"})
+
+
+def test_a_lesson_line_names_its_column_or_else_the_rule_s_label():
+    rule = dict(QUIZ, code="lesson_completed", label="星火课堂")
+    data = {"worker_id": "w1", "lesson_id": "l1", "lesson_title": "安全驾驶十分钟",
+            "completed_at": NOON_UTC}
+    assert rules.decide("lesson_completed", rule, dict(data, column="pre_shift"),
+                        rules.Facts()).reason == "班前十分钟「安全驾驶十分钟」学习完成"
+    assert rules.decide("lesson_completed", rule, data, rules.Facts()).reason == \
+        "星火课堂「安全驾驶十分钟」学习完成"
