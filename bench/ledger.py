@@ -40,6 +40,7 @@ from bench import measure as m
 from bench.cpu import CpuMeter, embedded_mongo_pids
 from services.ledger import reports
 from shared.caller import UNION_STAFF, Caller
+from shared.clock import utcnow
 from shared.events import new_event
 from shared.mongo import connect, database_name
 from shared.topology import events_exchange
@@ -176,7 +177,7 @@ def register(ledger, publisher, count, say):
             "worker_id": worker_id, "name": "骑手{:04d}".format(n),
             "phone_masked": "139****{:04d}".format(n % 10000), "occupation": "food_delivery",
             "platform": "饿了么", "district": "武原街道", "roles": ["worker"],
-            "registered_at": datetime.now(timezone.utc)}))
+            "registered_at": datetime.now(timezone.utc)}, now=utcnow()))
     deadline = time.monotonic() + ACCOUNTS_TIMEOUT_SECONDS
     while ledger.db.accounts.count_documents({"_id": {"$in": worker_ids}}) < count:
         if time.monotonic() > deadline:
@@ -192,7 +193,7 @@ def backlog(worker_ids, count):
     return [new_event("courses", "class_attended", {
         "class_id": "bench-c-{}".format(uuid.uuid4().hex[:12]),
         "worker_id": worker_ids[n % len(worker_ids)], "category": "tea_art",
-        "hours": 2.0, "attended_at": now}) for n in range(count)]
+        "hours": 2.0, "attended_at": now}, now=utcnow()) for n in range(count)]
 
 
 def run_once(ledger, publisher, worker_ids, settings):

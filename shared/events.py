@@ -5,7 +5,6 @@
 schema, so producer and consumer agree by construction.
 """
 import uuid
-from datetime import datetime, timezone
 
 from marshmallow import Schema, ValidationError, fields, validate
 
@@ -36,8 +35,10 @@ def schema_for(source, event_type):
         raise UnknownEvent("{}.{}".format(source, event_type))
 
 
-def new_event(source, event_type, data, now=None):
-    """An envelope ready to store in the outbox and publish."""
+def new_event(source, event_type, data, *, now):
+    """An envelope ready to store in the outbox and publish. ``now`` is when
+    the fact happened, given by the caller like every store verb's time (the
+    envelope's ``time``, by which consumers order facts)."""
     schema = schema_for(source, event_type)
     errors = schema.validate(schema.dump(data))
     if errors:
@@ -47,7 +48,7 @@ def new_event(source, event_type, data, now=None):
         "source": source,
         "type": event_type,
         # Fixed width, so stored envelopes compare by time as strings.
-        "time": (now or datetime.now(timezone.utc)).isoformat(timespec="microseconds"),
+        "time": now.isoformat(timespec="microseconds"),
         "specversion": SPEC_VERSION,
         "datacontenttype": "application/json",
         "data": schema.dump(data),

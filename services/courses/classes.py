@@ -60,7 +60,7 @@ class ClassesMixin:
         events = Events([], self.outbox)
         if cls["status"] == "published":
             events.append(new_event(SOURCE, "class_updated",
-                                    dict(booking_facts(updated), at=now)))
+                                    dict(booking_facts(updated), at=now), now=now))
 
         def write(session):
             self._resize(cls, updated, SEATS, session)
@@ -79,7 +79,7 @@ class ClassesMixin:
     def publish_class(self, class_id, now):
         cls = self.get_class(class_id)
         rules.check_publishable(cls)
-        event = new_event(SOURCE, "class_published", booking_facts(cls))
+        event = new_event(SOURCE, "class_published", booking_facts(cls), now=now)
 
         def write(session):
             published = self.db.classes.find_one_and_update(
@@ -108,7 +108,7 @@ class ClassesMixin:
                 raise exceptions.class_cancelled()
             self._close_slots(class_id, session)
             event = new_event(SOURCE, "class_cancelled", dict(
-                class_facts(cls), worker_ids=holders, at=now))
+                class_facts(cls), worker_ids=holders, at=now), now=now)
             return cancelled, Events(self.record_events([event], session), self.outbox)
         return self.in_transaction(write)
 

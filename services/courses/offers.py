@@ -34,7 +34,7 @@ class OffersMixin:
     def confirm_offer(self, class_id, worker_id, now):
         self.get_class(class_id)
         event = new_event(SOURCE, "seat_booked", {
-            "class_id": class_id, "worker_id": worker_id, "at": now})
+            "class_id": class_id, "worker_id": worker_id, "at": now}, now=now)
         seat = self.db.seats.find_one_and_update(
             {"class_id": class_id, "holder": worker_id, "state": OFFERED,
              "offer_expires_at": {"$gt": now}},
@@ -83,7 +83,7 @@ class OffersMixin:
         cls = self.db.classes.find_one({"_id": seat["class_id"]}, session=session)
         events = [new_event(SOURCE, "seat_released", {
             "class_id": seat["class_id"], "worker_id": seat["holder"], "at": now,
-            "reason": reason})]
+            "reason": reason}, now=now)]
         events += self._offer(cls, seat["_id"], now, session)
         return self.record_events(events, session)
 
@@ -101,4 +101,4 @@ class OffersMixin:
                       "since": now, "offer_expires_at": expires}}, session=session)
         return [new_event(SOURCE, "waitlist_offered", {
             "class_id": cls["_id"], "worker_id": first["holder"], "at": now,
-            "offer_expires_at": expires})]
+            "offer_expires_at": expires}, now=now)]

@@ -130,7 +130,7 @@ class SlotsMixin:
         """The one conditional write of the rush: the lowest free slot, its
         new holder and the event saying so, together."""
         event = new_event(SOURCE, event_type, {
-            "class_id": cls["_id"], "worker_id": worker_id, "at": now})
+            "class_id": cls["_id"], "worker_id": worker_id, "at": now}, now=now)
         slot = slots.find_one_and_update(
             {"class_id": cls["_id"], "state": FREE},
             {"$set": {"state": state, "holder": worker_id, "key": key, "since": now,
@@ -152,7 +152,7 @@ class SlotsMixin:
         same write (a place is free again: the class is no longer full).
         No events if the place was not theirs any more."""
         event = new_event(SOURCE, "waitlist_left", {
-            "class_id": place["class_id"], "worker_id": place["holder"], "at": now})
+            "class_id": place["class_id"], "worker_id": place["holder"], "at": now}, now=now)
         freed = self.db.places.update_one(
             {"_id": place["_id"], "holder": place["holder"]},
             {"$set": VACANT, "$push": {PENDING: event}}).modified_count == 1
@@ -172,7 +172,7 @@ class SlotsMixin:
             "class_id": cls["_id"], "seats": cls["seats"],
             "waitlist_limit": cls["waitlist_limit"], "at": now,
             "seat_holders": self.db.seats.distinct("holder", held),
-            "waitlist_holders": self.db.places.distinct("holder", held)})
+            "waitlist_holders": self.db.places.distinct("holder", held)}, now=now)
         self.in_transaction(lambda session: self.record_events([event], session))
         return Events([event], self.outbox)
 

@@ -126,7 +126,7 @@ class LearningStore(BaseStore):
         key = "{}:{}".format(lesson["_id"], worker_id)
         event = new_event(SOURCE, "lesson_completed", {
             "worker_id": worker_id, "lesson_id": lesson["_id"],
-            "lesson_title": lesson["title"], "column": lesson["column"], "completed_at": now})
+            "lesson_title": lesson["title"], "column": lesson["column"], "completed_at": now}, now=now)
         completion = {"_id": key, "lesson_id": lesson["_id"], "worker_id": worker_id,
                       "completed_at": now}
 

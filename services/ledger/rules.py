@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_FLOOR, Decimal
 
-from services.ledger.earnings import EARNINGS, PER_HOUR
+from services.ledger.schemas import EARNINGS, PER_HOUR
 from shared.domain import china_day
 from shared.event_schemas.learning import COLUMNS
 
@@ -76,7 +76,7 @@ def decide(code, rule, data, facts):
 
 def reason(code, rule, data, was_capped=False):
     """The line a worker reads, e.g. "红色知识答题 第3期 首次通过": the
-    earning's ``line`` (services/ledger/earnings.py) filled in."""
+    earning's ``line`` (services/ledger/schemas.py) filled in."""
     text = EARNINGS[code].line.format_map(line_words(rule, data))
     return text + "(已达每日上限)" if was_capped else text
 

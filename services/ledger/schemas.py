@@ -3,14 +3,52 @@
 Unknown fields are refused and numbers must be integers (``strict``): a
 points amount of "10" or 10.5 is a mistake to report, not to guess at.
 
-A leaf module: the gateway imports it, so it imports no ledger logic (the
-earning table is data, services/ledger/earnings.py).
+A leaf module: the gateway imports it, so it imports no ledger logic; the
+ledger's domain imports its vocabulary from here (the earning table, the
+periods), never the reverse.
 """
+from dataclasses import dataclass
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from services.ledger.earnings import EARNINGS, PER_EVENT, PER_HOUR
 from shared.domain import DISTRICTS, OCCUPATIONS
 from shared.schemas import IDEMPOTENCY_KEY, Paging, PartialUpdate, count, text
+
+# ---- the earning table ---------------------------------------------------------
+# Every event the ledger awards points for, one entry each. Adding an earning
+# event is one entry here (its data schema is the producer's contract in
+# shared/event_schemas/): the ledger's handler of it, and so its subscription
+# queue, are made from this table (service.py), staff may write a rule for its
+# code (Rule below), and its statement line is ``line`` filled in by
+# rules.reason.
+PER_EVENT, PER_HOUR = "event", "hour"
+
+
+@dataclass(frozen=True)
+class Earning:
+    """What an earning event type means to the ledger."""
+    source: str         # the service that publishes it
+    subject: str        # the field naming the thing done (first-time checks)
+    time: str           # the field with when it happened
+    line: str           # the statement line: the event's fields, and the words
+                        # rules.line_words adds ({label}, {passed}, ...)
+    has_hours: bool = False
+
+
+EARNINGS = {
+    "quiz_passed": Earning("learning", "quiz_id", "passed_at",
+                           line="{label} {quiz_title} {passed}"),
+    "lesson_completed": Earning("learning", "lesson_id", "completed_at",
+                                line="{column_name}「{lesson_title}」学习完成"),
+    "class_attended": Earning("courses", "class_id", "attended_at", has_hours=True,
+                              line="{label}「{class_title}」签到"),
+    "volunteer_hours_confirmed": Earning("volunteering", "activity_id", "confirmed_at",
+                                         has_hours=True,
+                                         line="{label} {hours:g} 小时({activity_title})"),
+    "station_visited": Earning("stations", "station_id", "visited_at",
+                               line="{label}「{station_name}」打卡"),
+}
+
 
 MAX_POINTS = 100000
 # Leaderboard periods, in China time (services/ledger/periods.py).

@@ -1,7 +1,7 @@
 """ledger: one points balance per worker, and the statement that explains it.
 
 Entrypoints only (the earning handlers are made from the table in
-earnings.py): earning rules are in rules.py, expiry order in lots.py,
+schemas.py): earning rules are in rules.py, expiry order in lots.py,
 posting entries in posting.py, data and reports behind the store's verbs
 (storage.py), which are told the time.
 """
@@ -10,7 +10,7 @@ from nameko.timer import timer
 
 from services.ledger import schemas
 from services.ledger.config import LedgerSettings
-from services.ledger.earnings import EARNINGS
+from services.ledger.schemas import EARNINGS
 from services.ledger.storage import LedgerStore
 from shared.caller import UNION_STAFF
 from shared.clock import utcnow
@@ -41,7 +41,7 @@ def earning_handler(code, earning):
 
 
 def with_earning_handlers(cls):
-    """One handler per entry of the earning table (services/ledger/earnings.py).
+    """One handler per entry of the earning table (services/ledger/schemas.py).
     Named ``handle_<event>`` as when they were written by hand: nameko names
     their queues after them, and events may be waiting there."""
     for code, earning in EARNINGS.items():

@@ -28,7 +28,7 @@ from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from services.ledger import exceptions, reports, rules
 from services.ledger import lots as lot_rules
-from services.ledger.earnings import EARNINGS
+from services.ledger.schemas import EARNINGS
 from services.ledger.posting import Books, points_event
 from services.ledger.rewards import RewardsMixin
 from shared.domain import china_day

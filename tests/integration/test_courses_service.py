@@ -195,7 +195,7 @@ def test_members_only_uses_identitys_events(new_class, rpc_as, amqp_uri):
     dispatch("identity", "membership_approved", new_event("identity", "membership_approved", {
         "worker_id": member.id, "member_number": "HY2026000001", "district": "武原街道",
         "occupation": "courier", "approved_at": datetime.now(timezone.utc),
-        "approved_by": STAFF.id}))
+        "approved_by": STAFF.id}, now=utcnow()))
     deadline = eventlet.Timeout(10)
     with deadline:
         while True:

@@ -125,7 +125,7 @@ def test_an_event_delivered_again_is_applied_once(
     broker.publish_raw(amqp_uri, "identity", "worker_registered", envelope)
     fresh = new_event("identity", "worker_registered", dict(
         envelope["data"], worker_id="w-" + uuid.uuid4().hex,
-        registered_at=datetime.fromisoformat(envelope["data"]["registered_at"])))
+        registered_at=datetime.fromisoformat(envelope["data"]["registered_at"])), now=utcnow())
     for _ in range(5):
         broker.publish_raw(amqp_uri, "identity", "worker_registered", fresh)
 
@@ -169,7 +169,7 @@ def test_without_a_declared_queue_an_event_published_first_is_lost(amqp_uri):
     event = new_event("identity", "worker_registered", {
         "worker_id": "w1", "name": "赵凯锋", "phone_masked": "139****0000",
         "occupation": "courier", "platform": "顺丰", "district": "武原街道",
-        "roles": ["worker"], "registered_at": datetime.now().astimezone()})
+        "roles": ["worker"], "registered_at": datetime.now().astimezone()}, now=utcnow())
     broker.publish_raw(amqp_uri, "identity", "worker_registered", event)
     declare(amqp_uri, [late])
     try:

@@ -8,6 +8,7 @@ import pytest
 
 from shared.caller import WORKER, Caller
 from shared.errors import Forbidden, Unauthenticated
+from shared.clock import utcnow
 from shared.events import new_event
 from shared.inbox import RETRY_DELAYS_SECONDS
 from tests.support import broker
@@ -26,7 +27,7 @@ def registered_event(worker_id=None):
         "worker_id": worker_id or "w-" + uuid.uuid4().hex, "name": "沈月华",
         "phone_masked": "138****1234", "occupation": "domestic", "platform": "",
         "district": "沈荡镇", "roles": ["worker"],
-        "registered_at": datetime.now(timezone.utc)})
+        "registered_at": datetime.now(timezone.utc)}, now=utcnow())
 
 
 def register(anonymous, make_registration, identity_db):

@@ -2,7 +2,7 @@
 services' handlers: identity, which handles no event, declares the queues of
 courses', learning's and the ledger's handlers (its earning table's too)."""
 from services.identity.service import IdentityService
-from services.ledger.earnings import EARNINGS
+from services.ledger.schemas import EARNINGS
 from shared.topology import queue_name, subscriptions
 from tests.support import broker
 

@@ -325,7 +325,7 @@ def publish(amqp_uri):
     dispatch = event_dispatcher({"AMQP_URI": amqp_uri})
 
     def send(source, event_type, data, envelope=None):
-        envelope = envelope or new_event(source, event_type, data)
+        envelope = envelope or new_event(source, event_type, data, now=utcnow())
         dispatch(source, event_type, envelope)
         return envelope
     return send

@@ -37,6 +37,7 @@ from services.ledger import reports
 from services.ledger.service import LedgerService
 from shared.caller import Caller
 from shared.errors import Conflict
+from shared.clock import utcnow
 from shared.events import new_event
 from shared.topology import events_exchange, handled_events, queue_name
 from tests.support import broker
@@ -168,7 +169,7 @@ def register(amqp_uri, worker_ids):
                 "worker_id": worker_id, "name": "骑手{:02d}".format(n),
                 "phone_masked": "139****{:04d}".format(n), "occupation": "food_delivery",
                 "platform": "饿了么", "district": "武原街道", "roles": ["worker"],
-                "registered_at": datetime.now(timezone.utc)}),
+                "registered_at": datetime.now(timezone.utc)}, now=utcnow()),
                 routing_key="worker_registered", delivery_mode=2,
                 exchange=events_exchange("identity").name)
 
@@ -177,7 +178,7 @@ def attended(worker_id):
     now = datetime.now(timezone.utc)
     return new_event("courses", "class_attended", {
         "class_id": "c-" + uuid.uuid4().hex[:10], "worker_id": worker_id,
-        "category": "tea_art", "hours": 2.0, "attended_at": now})
+        "category": "tea_art", "hours": 2.0, "attended_at": now}, now=utcnow())
 
 
 def with_retries(call):

@@ -10,6 +10,7 @@ from nameko.standalone.events import event_dispatcher
 from services.learning.service import LearningService
 from services.ledger.service import LedgerService
 from shared.caller import Caller
+from shared.clock import utcnow
 from shared.events import new_event
 from tests.support.broker import wait_for
 
@@ -48,7 +49,7 @@ def test_a_lesson_completed_without_its_column_still_posts_as_before(
     me = worker()
     older = new_event("learning", "lesson_completed", {
         "worker_id": me.id, "lesson_id": "l-old", "lesson_title": "红船精神",
-        "completed_at": datetime.now(timezone.utc)})
+        "completed_at": datetime.now(timezone.utc)}, now=utcnow())
     assert "column" not in older["data"]
     event_dispatcher({"AMQP_URI": amqp_uri})("learning", "lesson_completed", older)
     assert statement_lines(rpc_as, me) == ["星火课堂「红船精神」学习完成 +5"]

@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 import pytest
 from marshmallow import ValidationError
 
+from shared.clock import utcnow
 from shared.events import UnknownEvent, new_event, read_event
 
 FACTS = {"worker_id": "w1", "name": "赵凯锋", "phone_masked": "138****1234",
@@ -13,7 +14,7 @@ FACTS = {"worker_id": "w1", "name": "赵凯锋", "phone_masked": "138****1234",
 
 
 def test_new_event_has_cloudevents_attributes():
-    event = new_event("identity", "worker_registered", FACTS)
+    event = new_event("identity", "worker_registered", FACTS, now=utcnow())
     assert set(event) == {"id", "source", "type", "time", "specversion",
                           "datacontenttype", "data"}
     assert uuid.UUID(event["id"]) and event["specversion"] == "1.0"
@@ -21,23 +22,23 @@ def test_new_event_has_cloudevents_attributes():
 
 
 def test_read_event_loads_data_with_the_same_schema():
-    event = read_event(new_event("identity", "worker_registered", FACTS))
+    event = read_event(new_event("identity", "worker_registered", FACTS, now=utcnow()))
     assert event["data"]["registered_at"] == FACTS["registered_at"]
 
 
 def test_producer_cannot_emit_data_that_breaks_the_schema():
     with pytest.raises(ValidationError):
-        new_event("identity", "worker_registered", dict(FACTS, worker_id=None))
+        new_event("identity", "worker_registered", dict(FACTS, worker_id=None), now=utcnow())
 
 
 def test_unknown_event_type_is_refused():
     with pytest.raises(UnknownEvent):
-        new_event("identity", "worker_teleported", FACTS)
+        new_event("identity", "worker_teleported", FACTS, now=utcnow())
 
 
 @pytest.mark.parametrize("damage", [{"specversion": "0.3"}, {"id": "not-a-uuid"},
                                     {"time": "yesterday"}, {"data": {"worker_id": "w1"}}])
 def test_consumer_refuses_a_damaged_envelope(damage):
-    event = new_event("identity", "worker_registered", FACTS)
+    event = new_event("identity", "worker_registered", FACTS, now=utcnow())
     with pytest.raises(ValidationError):
         read_event(dict(event, **damage))

@@ -6,7 +6,7 @@ import pytest
 from nameko.testing.services import worker_factory
 
 from services.ledger.config import LedgerSettings
-from services.ledger.earnings import EARNINGS
+from services.ledger.schemas import EARNINGS
 from services.ledger.service import LedgerService
 from shared.caller import Caller
 from shared.errors import Forbidden, InvalidInput, Unauthenticated

@@ -5,7 +5,7 @@ from nameko.containers import ServiceContainer
 from nameko.events import EventHandler
 
 from services.ledger import service as ledger_service
-from services.ledger.earnings import EARNINGS, Earning
+from services.ledger.schemas import EARNINGS, Earning
 from services.ledger.service import LedgerService
 from shared import topology
 from shared.inbox import EventConsumer, handles
