@@ -16,9 +16,11 @@ from pathlib import Path
 
 import requests
 
+import services
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-SERVICES = ("identity", "courses", "ledger", "learning")
+SERVICES = services.names()
 READY_TIMEOUT_SECONDS = 60
 
 

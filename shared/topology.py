@@ -13,15 +13,14 @@ service package under ``services/`` is looked through. A new handler is
 therefore declared everywhere by being written; nothing is listed here.
 """
 import importlib
-import importlib.util
-import pkgutil
 
 from kombu import Connection, Exchange, Queue
 from nameko.extensions import DependencyProvider
 
+import services
+
 # The attribute @handles sets on a method: (source service, event type).
 HANDLED_EVENT = "handled_event"
-SERVICES_PACKAGE = "services"
 
 
 def handled_events(service_cls):
@@ -41,13 +40,8 @@ def handled_events(service_cls):
 
 def service_classes():
     """The ``SERVICE`` of every ``services/<name>/service.py``."""
-    package = importlib.import_module(SERVICES_PACKAGE)
-    classes = []
-    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
-        module_name = "{}.{}.service".format(SERVICES_PACKAGE, info.name)
-        if info.ispkg and importlib.util.find_spec(module_name) is not None:
-            classes.append(importlib.import_module(module_name).SERVICE)
-    return classes
+    return [importlib.import_module("services.{}.service".format(name)).SERVICE
+            for name in services.names()]
 
 
 def subscriptions():
