@@ -7,7 +7,7 @@ from scripts.system import System
 from shared.topology import queue_name
 from tests.conftest import TEST_JWT_SECRET
 from tests.support.broker import queue_exists, wait_for
-from tests.support.fixtures import Audit
+from tests.support.audit import Audit
 from tests.support.subscriber import NAME as SUBSCRIBER_NAME
 from tests.support.subscriber import SUBSCRIPTIONS
 
