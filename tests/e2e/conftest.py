@@ -67,7 +67,7 @@ def system_databases(system, e2e_databases):
 
 
 @pytest.fixture(scope="session")
-def audit(e2e_databases):
+def e2e_audit(e2e_databases):
     """What the subscriber applied, read from its own database."""
     return Audit(e2e_databases(SUBSCRIBER_NAME))
 
