@@ -32,7 +32,7 @@ def new_key():
 
 
 @pytest.fixture(autouse=True)
-def earning_rules(as_staff):
+def with_rules(as_staff):
     """Every test here runs the ledger with these rules."""
     as_staff.set_rules({"rules": RULES})
 
