@@ -123,8 +123,8 @@ def ledgers(amqp_uri, mongo_uri, db_prefix, tmp_path):
 
 
 @pytest.fixture
-def ledger_db(mongo_client, db_prefix):
-    return mongo_client[db_prefix + "ledger"]
+def ledger_db(databases):
+    return databases("ledger")
 
 
 def reap_open_transactions(mongo_client):
