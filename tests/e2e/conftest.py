@@ -1,15 +1,22 @@
 """End-to-end: the real processes (services and gunicorn gateway) over HTTP."""
+import uuid
+
 import pytest
 import requests
 
 from scripts import embedded_mongo
 from scripts.system import System
+from shared.mongo import connect, database_name
+from shared.run import service_modules
 from shared.topology import queue_name
-from tests.conftest import TEST_JWT_SECRET
+from tests.conftest import TEST_JWT_SECRET, unique_phone
+from tests.support.audit import Audit
 from tests.support.broker import queue_exists, wait_for
-from tests.support.fixtures import Audit
 from tests.support.subscriber import NAME as SUBSCRIBER_NAME
 from tests.support.subscriber import SUBSCRIPTIONS
+
+# MONGO_DB_PREFIX of every process of the system.
+DB_PREFIX = "e2e_"
 
 
 @pytest.fixture(scope="session")
@@ -25,7 +32,7 @@ SUBSCRIBER = "tests.support.subscriber"
 
 @pytest.fixture(scope="session")
 def system(e2e_amqp_uri, mongo_uri, tmp_path_factory):
-    env = {"AMQP_URI": e2e_amqp_uri, "MONGO_URI": mongo_uri, "MONGO_DB_PREFIX": "e2e_",
+    env = {"AMQP_URI": e2e_amqp_uri, "MONGO_URI": mongo_uri, "MONGO_DB_PREFIX": DB_PREFIX,
            "JWT_SECRET": TEST_JWT_SECRET, "LOGIN_MAX_FAILURES": "3",
            "LOGIN_LOCK_SECONDS": "60", "RPC_TIMEOUT_SECONDS": "5"}
     logs = tmp_path_factory.mktemp("system-logs")
@@ -42,14 +49,25 @@ def system(e2e_amqp_uri, mongo_uri, tmp_path_factory):
 def e2e_databases(system, mongo_uri):
     """The system's databases by service name, read directly to prove what
     was (or was not) written. One client for the whole run."""
-    from shared.mongo import connect
     client = connect(mongo_uri)
-    yield lambda service: client["e2e_" + service]
+    yield lambda service: client[database_name(DB_PREFIX, service)]
     client.close()
 
 
+def service_name(process):
+    """The nameko name (and so the database) of a process ``System`` runs."""
+    return service_modules(process)[0].SERVICE.name
+
+
 @pytest.fixture(scope="session")
-def audit(e2e_databases):
+def system_databases(system, e2e_databases):
+    """The database of every service process the system runs (scripts/system.py
+    starts them), so a service added there is watched too."""
+    return [e2e_databases(service_name(process)) for process in system.services]
+
+
+@pytest.fixture(scope="session")
+def e2e_audit(e2e_databases):
     """What the subscriber applied, read from its own database."""
     return Audit(e2e_databases(SUBSCRIBER_NAME))
 
@@ -65,20 +83,9 @@ def api(system):
         yield session
 
 
-# ---- helpers for the e2e tests (added; the fixtures above are unchanged) ----
-
-import uuid  # noqa: E402
-
-from tests.conftest import unique_phone  # noqa: E402
+# ---- accounts and requests -----------------------------------------------------
 
 STAFF_PASSWORD = "Staff2026ok"
-# What identity keeps: e2e runs use MONGO_DB_PREFIX "e2e_" (the `system` fixture).
-IDENTITY_COLLECTIONS = ("workers", "applications", "sessions", "counters")
-
-
-@pytest.fixture(scope="session")
-def identity_db(e2e_databases):
-    return e2e_databases("identity")
 
 
 @pytest.fixture(scope="session")
@@ -88,7 +95,7 @@ def staff_account(system, mongo_uri):
     phone = unique_phone()
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("MONGO_URI", mongo_uri)
-        patch.setenv("MONGO_DB_PREFIX", "e2e_")
+        patch.setenv("MONGO_DB_PREFIX", DB_PREFIX)
         worker, created = ensure_staff(phone, STAFF_PASSWORD, "沈建芳")
     assert created
     return {"id": worker["_id"], "phone": phone, "password": STAFF_PASSWORD}

@@ -40,7 +40,7 @@ def pending_application(api, staff, application_id):
         page += 1
 
 
-def test_register_profile_apply_and_get_approved(api, new_worker, staff, audit):
+def test_register_profile_apply_and_get_approved(api, new_worker, staff, e2e_audit):
     worker = new_worker(name="赵凯锋", platform="饿了么")
     phone = worker.body["phone"]
     assert worker.profile["phone"] == phone
@@ -93,7 +93,7 @@ def test_register_profile_apply_and_get_approved(api, new_worker, staff, audit):
     assert_error(again, 409, "APPLICATION_ALREADY_DECIDED")
     assert_error(api.post("/api/v1/membership/applications", json={}, headers=worker.headers),
                  409, "ALREADY_MEMBER")
-    assert_each_event_applied_once(audit, worker.id)
+    assert_each_event_applied_once(e2e_audit, worker.id)
 
 
 JOURNEY_EVENTS = ("worker_registered", "profile_updated", "membership_approved")

@@ -1,16 +1,95 @@
+"""The integration tier: services run in this process as nameko containers, on
+the run's vhost and a database prefix of the test's own.
+
+``run_service(ServiceClass, **config)`` starts any service (the tier's
+``service_config`` with ``config`` over it) and answers a ``Running`` handle.
+A module about one service names it once, at its top:
+
+    SERVICE = CoursesService
+    SERVICE_CONFIG = {"OFFER_MINUTES": 30}   # optional
+
+and its tests ask for ``service`` (that service, running), ``store`` (its
+store, used directly) and ``as_staff`` (its RPC proxy with a staff caller).
+The callers (``STAFF``, ``worker()``) and times (``at()``) are plain helpers
+in tests/support/, imported where used.
+"""
+import jwt
 import pytest
+from nameko.standalone.events import event_dispatcher
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.identity.service import IdentityService
+from services.identity.storage import IdentityStore
 from shared.caller import Caller
+from shared.clock import utcnow
+from shared.events import new_event
+from shared.mongo import database_name, store_of
+from tests.support import broker
+from tests.support.audit import Audit
+from tests.support.callers import STAFF
+from tests.support.subscriber import NAME as SUBSCRIBER_NAME
+from tests.support.subscriber import SUBSCRIPTIONS, AuditSubscriber
+
+
+class Running:
+    """A started service container, with its own store on the test's client
+    (so it can be read after the container stopped)."""
+
+    def __init__(self, container, mongo_client):
+        self.container = container
+        self.name = container.service_name
+        provider = store_of(container, "run_service")
+        self.db = mongo_client[provider.db.name]
+        self.store = provider.store_class(self.db)
+
+    def stop(self):
+        """Stop as on SIGTERM: running workers finish first."""
+        self.container.stop()
+
+
+# ---- services -----------------------------------------------------------------
+
+@pytest.fixture
+def run_service(container_factory, service_config, mongo_client):
+    """run_service(ServiceClass, **config) -> Running: the service started with
+    the tier's config, ``config`` over it; stopped after the test."""
+    def run(service_class, **config):
+        container = container_factory(service_class, dict(service_config, **config))
+        container.start()
+        return Running(container, mongo_client)
+    return run
 
 
 @pytest.fixture
-def identity(container_factory, service_config):
-    container = container_factory(IdentityService, service_config)
-    container.start()
-    return container
+def service(request, run_service):
+    """The module's SERVICE, running with its SERVICE_CONFIG."""
+    module = request.module
+    return run_service(module.SERVICE, **getattr(module, "SERVICE_CONFIG", {}))
 
+
+@pytest.fixture
+def store(service):
+    return service.store
+
+
+@pytest.fixture
+def as_staff(rpc_as, service):
+    """The module's service, called by union staff."""
+    return getattr(rpc_as(STAFF), service.name)
+
+
+@pytest.fixture
+def identity(run_service):
+    return run_service(IdentityService)
+
+
+@pytest.fixture
+def databases(mongo_client, db_prefix):
+    """databases(service name) -> that service's database in this test."""
+    return lambda name: mongo_client[database_name(db_prefix, name)]
+
+
+# ---- calling them ---------------------------------------------------------------
 
 @pytest.fixture
 def rpc_as(service_config):
@@ -34,10 +113,14 @@ def anonymous(rpc_as):
 
 
 @pytest.fixture
+def staff_proxy(rpc_as):
+    """A cluster proxy (every service) called by union staff."""
+    return rpc_as(STAFF)
+
+
+@pytest.fixture
 def logged_in(anonymous, make_registration):
     """Register and log in a worker: returns (profile, tokens, caller)."""
-    import jwt
-
     def make(**overrides):
         body = make_registration(**overrides)
         profile = anonymous.identity.register_worker(body)
@@ -47,3 +130,59 @@ def logged_in(anonymous, make_registration):
         caller = Caller(id=claims["sub"], roles=tuple(claims["roles"]), session_id=claims["sid"])
         return profile, tokens, caller
     return make
+
+
+@pytest.fixture
+def publish(amqp_uri):
+    """publish(source, type, data) -> the envelope, sent as its producer would."""
+    dispatch = event_dispatcher({"AMQP_URI": amqp_uri})
+
+    def send(source, event_type, data, envelope=None):
+        envelope = envelope or new_event(source, event_type, data, now=utcnow())
+        dispatch(source, event_type, envelope)
+        return envelope
+    return send
+
+
+# ---- identity's events and their test subscriber (tests/support/subscriber.py) ----
+
+@pytest.fixture
+def audit(databases):
+    return Audit(databases(SUBSCRIBER_NAME))
+
+
+@pytest.fixture
+def identity_db(databases):
+    return databases("identity")
+
+
+@pytest.fixture
+def identity_store(identity_db):
+    """identity's own store, used directly to commit without publishing: a
+    request whose process died between commit and publish."""
+    IdentityStore.prepare(identity_db)
+    return IdentityStore(identity_db)
+
+
+@pytest.fixture
+def clean_queues(amqp_uri):
+    """No subscriber queues to start with: they are durable, live in the run's
+    vhost, and other tests' identity containers publish into them. Whoever
+    starts first (identity's Topology or the subscriber) declares them."""
+    broker.delete_queues(amqp_uri, SUBSCRIPTIONS)
+
+
+@pytest.fixture
+def identity_declaring(run_service, clean_queues):
+    """identity, declaring the subscriber's queues at start-up (Topology)."""
+    return run_service(IdentityService, SUBSCRIPTIONS=SUBSCRIPTIONS)
+
+
+@pytest.fixture
+def start_subscriber(run_service):
+    return lambda: run_service(AuditSubscriber)
+
+
+@pytest.fixture
+def subscriber(identity_declaring, start_subscriber):
+    return start_subscriber()

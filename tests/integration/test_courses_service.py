@@ -1,6 +1,5 @@
 """courses over real RabbitMQ and the embedded MongoDB: classes, booking,
 the waitlist and its offers, idempotency keys, and a small rush."""
-import uuid
 from datetime import datetime, timedelta, timezone
 
 import eventlet
@@ -9,40 +8,15 @@ from nameko.standalone.events import event_dispatcher
 
 from services.courses import booking
 from services.courses.service import CoursesService
-from services.courses.storage import CoursesStore
-from shared.caller import Caller
 from shared.clock import utcnow
 from shared.errors import Conflict, Forbidden, InvalidInput
 from shared.events import new_event
 from tests.support import broker
+from tests.support.callers import STAFF, worker
+from tests.support.times import at
 
-STAFF = Caller(id="staff-1", roles=("worker", "union_staff"), session_id="s")
-
-
-def at(**delta):
-    return (datetime.now(timezone.utc) + timedelta(**delta)).isoformat()
-
-
-def worker(name=None):
-    return Caller(id=name or "w-" + uuid.uuid4().hex[:8], roles=("worker",), session_id="s")
-
-
-@pytest.fixture
-def courses(container_factory, service_config):
-    config = dict(service_config, MAX_UPCOMING_BOOKINGS=2, OFFER_MINUTES=30)
-    container = container_factory(CoursesService, config)
-    container.start()
-    return container
-
-
-@pytest.fixture
-def store(mongo_client, db_prefix, courses):
-    return CoursesStore(mongo_client[db_prefix + "courses"])
-
-
-@pytest.fixture
-def as_staff(rpc_as, courses):
-    return rpc_as(STAFF).courses
+SERVICE = CoursesService
+SERVICE_CONFIG = {"MAX_UPCOMING_BOOKINGS": 2, "OFFER_MINUTES": 30}
 
 
 @pytest.fixture

@@ -15,9 +15,6 @@ from shared.topology import queue_name
 from scripts.rabbit_vhost import rabbitmqctl
 from tests.support import broker
 from tests.support.broker import wait_for
-from tests.support.fixtures import (  # noqa: F401  (fixtures)
-    audit, clean_queues, identity_declaring, identity_db, identity_store,
-    start_subscriber, subscriber, subscriber_config)
 from tests.support.subscriber import SUBSCRIPTIONS
 
 ROOT = Path(__file__).resolve().parents[2]

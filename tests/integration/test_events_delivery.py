@@ -17,9 +17,6 @@ from shared.outbox import Outbox
 from shared.topology import declare, queue_name
 from tests.support import broker
 from tests.support.broker import wait_for
-from tests.support.fixtures import (  # noqa: F401  (fixtures)
-    as_staff, audit, clean_queues, identity_declaring, identity_db, identity_store,
-    start_subscriber, subscriber, subscriber_config)
 from tests.support.subscriber import SUBSCRIPTIONS
 
 EVENT_TYPES = ("membership_approved", "profile_updated", "worker_registered")
@@ -35,14 +32,14 @@ def outbox_entry_of(identity_db, event_type, worker_id):
 
 
 def test_identity_events_are_cloudevents_whose_data_fits_the_shared_schema(
-        subscriber, amqp_uri, rpc_as, as_staff, logged_in, audit):
+        subscriber, amqp_uri, rpc_as, staff_proxy, logged_in, audit):
     capture = broker.Capture(amqp_uri, "identity")
     try:
         profile, _, worker = logged_in()
         as_worker = rpc_as(worker)
         as_worker.identity.update_own_profile({"district": "秦山街道", "name": "赵凯"})
         application = as_worker.identity.apply_for_membership({"employer": "饿了么海盐站"})
-        as_staff.identity.approve_membership(application["id"])
+        staff_proxy.identity.approve_membership(application["id"])
         events = wait_for(lambda: len(capture.drain()) >= 3 and capture.received,
                           what="identity's three events")
     finally:

@@ -13,9 +13,6 @@ from shared.events import new_event
 from shared.inbox import RETRY_DELAYS_SECONDS
 from tests.support import broker
 from tests.support.broker import wait_for
-from tests.support.fixtures import (  # noqa: F401  (fixtures)
-    as_staff, audit, clean_queues, identity_declaring, identity_db, start_subscriber,
-    subscriber, subscriber_config)
 
 ATTEMPTS = len(RETRY_DELAYS_SECONDS) + 1
 # Long enough for every retry of one event (about sum(RETRY_DELAYS_SECONDS)).

@@ -4,50 +4,24 @@ limit under concurrent starts, resuming, the deadline, one submission per
 attempt, the first pass emitted once even when two pass at the same moment,
 the ledger awarding it once, staff statistics, and 4xx answers to bad input."""
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import eventlet
 import pytest
-from nameko.standalone.events import event_dispatcher
 
 from services.learning import views
 from services.learning.service import LearningService
-from services.learning.storage import LearningStore
 from services.ledger.service import LedgerService
-from shared.caller import Caller
 from shared.clock import utcnow
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
-from shared.events import new_event
 from tests.support.broker import wait_for
+from tests.support.callers import STAFF, worker
 from tests.support.concurrency import run_together
+from tests.support.times import at
 
-STAFF = Caller(id="staff-1", roles=("worker", "union_staff"), session_id="s")
-
-
-def worker():
-    return Caller(id="w-" + uuid.uuid4().hex[:8], roles=("worker",), session_id="s")
-
-
-def at(**delta):
-    return (datetime.now(timezone.utc) + timedelta(**delta)).isoformat()
-
-
-@pytest.fixture
-def learning(container_factory, service_config):
-    # A one-second grace keeps the deadline tests short.
-    container = container_factory(LearningService, dict(service_config, QUIZ_GRACE_SECONDS=1))
-    container.start()
-    return container
-
-
-@pytest.fixture
-def store(mongo_client, db_prefix, learning):
-    return LearningStore(mongo_client[db_prefix + "learning"])
-
-
-@pytest.fixture
-def as_staff(rpc_as, learning):
-    return rpc_as(STAFF).learning
+SERVICE = LearningService
+# A one-second grace keeps the deadline tests short.
+SERVICE_CONFIG = {"QUIZ_GRACE_SECONDS": 1}
 
 
 @pytest.fixture
@@ -320,17 +294,6 @@ def test_quiz_windows_and_bad_quizzes(new_quiz, as_staff, rpc_as):
 
 # ---- statistics, from learning's own copy of identity's facts ---------------------
 
-@pytest.fixture
-def publish(amqp_uri):
-    dispatch = event_dispatcher({"AMQP_URI": amqp_uri})
-
-    def send(source, event_type, data, envelope=None):
-        envelope = envelope or new_event(source, event_type, data, now=utcnow())
-        dispatch(source, event_type, envelope)
-        return envelope
-    return send
-
-
 def registered(publish, caller, district, occupation):
     publish("identity", "worker_registered", {
         "worker_id": caller.id, "name": "赵凯锋", "phone_masked": "138****0002",
@@ -376,9 +339,9 @@ def test_staff_statistics_by_question_district_and_occupation(new_quiz, as_staff
 
 # ---- the ledger awards the first pass, once ------------------------------------------
 
-def test_the_ledger_awards_the_first_pass_once(container_factory, service_config, new_quiz,
+def test_the_ledger_awards_the_first_pass_once(run_service, new_quiz,
                                                rpc_as, store, publish, mongo_client, db_prefix):
-    container_factory(LedgerService, service_config).start()
+    run_service(LedgerService)
     rpc_as(STAFF).ledger.set_rules({"rules": [
         {"code": "quiz_passed", "label": "红色知识答题", "points": 10, "first_only": True}]})
     quiz, answers = new_quiz()

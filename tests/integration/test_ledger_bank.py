@@ -42,10 +42,10 @@ from shared.events import new_event
 from shared.topology import events_exchange, handled_events, queue_name
 from tests.support import broker
 from tests.support.broker import wait_for
+from tests.support.callers import STAFF
 
 pytestmark = pytest.mark.slow
 
-STAFF = Caller(id="staff-bank", roles=("worker", "union_staff"), session_id="s")
 POINTS_PER_CLASS = 5
 RULES = [{"code": "class_attended", "label": "盐工学堂", "points": POINTS_PER_CLASS}]
 ATTENDED_QUEUE = queue_name("courses", "class_attended", "ledger", "handle_class_attended")
@@ -125,8 +125,8 @@ def ledgers(amqp_uri, mongo_uri, db_prefix, tmp_path):
 
 
 @pytest.fixture
-def ledger_db(mongo_client, db_prefix):
-    return mongo_client[db_prefix + "ledger"]
+def ledger_db(databases):
+    return databases("ledger")
 
 
 def reap_open_transactions(mongo_client):

@@ -6,19 +6,18 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from nameko.standalone.events import event_dispatcher
 
 from services.ledger import reports
 from services.ledger.service import LedgerService
-from services.ledger.storage import LedgerStore
 from shared.caller import Caller
 from shared.clock import utcnow
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
-from shared.events import new_event
 from tests.support.broker import wait_for
+from tests.support.callers import STAFF, worker
 from tests.support.concurrency import run_together
 
-STAFF = Caller(id="staff-1", roles=("worker", "union_staff"), session_id="s")
+SERVICE = LedgerService
+SERVICE_CONFIG = {"EXPORT_MAX_ROWS": 50}
 RULES = [
     {"code": "quiz_passed", "label": "红色知识答题", "points": 10, "first_only": True},
     {"code": "station_visited", "label": "驿站打卡", "points": 2, "daily_cap": 3,
@@ -32,39 +31,10 @@ def new_key():
     return "key-" + uuid.uuid4().hex[:12]
 
 
-def worker(name=None):
-    return Caller(id=name or "w-" + uuid.uuid4().hex[:8], roles=("worker",), session_id="s")
-
-
-@pytest.fixture
-def ledger(container_factory, service_config):
-    container = container_factory(LedgerService, dict(service_config, EXPORT_MAX_ROWS=50))
-    container.start()
-    return container
-
-
-@pytest.fixture
-def store(mongo_client, db_prefix, ledger):
-    return LedgerStore(mongo_client[db_prefix + "ledger"])
-
-
-@pytest.fixture
-def as_staff(rpc_as, ledger):
-    proxy = rpc_as(STAFF).ledger
-    proxy.set_rules({"rules": RULES})
-    return proxy
-
-
-@pytest.fixture
-def publish(amqp_uri):
-    """publish(source, type, data) -> the envelope, sent as its producer would."""
-    dispatch = event_dispatcher({"AMQP_URI": amqp_uri})
-
-    def send(source, event_type, data, envelope=None):
-        envelope = envelope or new_event(source, event_type, data, now=utcnow())
-        dispatch(source, event_type, envelope)
-        return envelope
-    return send
+@pytest.fixture(autouse=True)
+def with_rules(as_staff):
+    """Every test here runs the ledger with these rules."""
+    as_staff.set_rules({"rules": RULES})
 
 
 @pytest.fixture

@@ -31,8 +31,7 @@ class ProbedService:
     probe = ReadyProbe()
 
 
-def test_the_store_is_prepared_before_any_extension_starts(container_factory,
-                                                          service_config):
+def test_the_store_is_prepared_before_any_extension_starts(run_service):
     ReadyProbe.seen.clear()
-    container_factory(ProbedService, service_config).start()
+    run_service(ProbedService)
     assert ReadyProbe.seen == [True]
