@@ -7,6 +7,8 @@ from pathlib import Path
 
 import yaml
 
+import services
+
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 # The service scaled alone during a class-booking rush (DESIGN.md, Scaling).
@@ -30,14 +32,8 @@ def service_command(name):
     return ["python", "-m", "shared.run", name]
 
 
-def service_names():
-    """Every nameko service: a directory under services/ with a service.py."""
-    return sorted(p.parent.name for p in (ROOT / "services").glob("*/service.py"))
-
-
-def service_packages():
-    """Every package under services/, a service or one being added."""
-    return sorted(p.parent.name for p in (ROOT / "services").glob("*/__init__.py"))
+# Every service: the one list (services/__init__.py).
+service_names = services.names
 
 
 def compose():

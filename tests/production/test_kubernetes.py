@@ -16,7 +16,7 @@ from nameko.rpc import RPC_QUEUE_TEMPLATE
 from shared.config import DEFAULTS
 from tests.production.rules import (
     AUTOSCALED_SERVICE, GATEWAY_COMMAND, IMAGE_UID, REQUIRED_SETTINGS, ROOT, SECRET_KEYS,
-    SECRET_LIKE, USERINFO, service_command, service_names, service_packages,
+    SECRET_LIKE, USERINFO, service_command, service_names,
     service_probe_code)
 
 DEPLOY_DIR = ROOT / "deploy"
@@ -153,7 +153,7 @@ def test_every_service_has_a_deployment_that_runs_it():
         assert env["EVENTLET_NO_GREENDNS"]["value"] == "yes"
         assert "readinessProbe" in container, name
     # A service package being added may get its Deployment before its service.py.
-    assert set(deployments) == {"gateway", *service_packages()}
+    assert set(deployments) == {"gateway", *service_names()}
 
 
 def test_the_rush_service_scales_on_its_rpc_queue_length():
