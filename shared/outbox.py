@@ -111,17 +111,28 @@ class EmbeddedOutbox:
         event, which consumers drop as a repeat."""
 
 
+class Events(list):
+    """Envelopes a write recorded, knowing the outbox that holds them, for a
+    store that keeps events in more than one place (courses: the outbox
+    collection, and on the rush's hot path the seat or place document itself,
+    EmbeddedOutbox). The relay marks events sent where they are stored; a
+    plain list of envelopes is in the outbox collection."""
+
+    def __init__(self, envelopes=(), outbox=None):
+        super().__init__(envelopes)
+        self.outbox = outbox
+
+
 class Relay:
     def __init__(self, dispatch, outbox, embedded=()):
         self.dispatch = dispatch
         self.outbox = outbox
         self.embedded = tuple(embedded)
 
-    def publish(self, envelopes, outbox=None):
+    def publish(self, envelopes):
         """Publish just-committed events; a failure leaves them to the timer.
-        ``outbox`` is where they were stored (the outbox collection unless an
-        EmbeddedOutbox is named)."""
-        outbox = outbox or self.outbox
+        They were stored in the outbox collection, or where ``Events`` says."""
+        outbox = getattr(envelopes, "outbox", None) or self.outbox
         sent = []
         for index, envelope in enumerate(envelopes):
             try:

@@ -8,7 +8,7 @@ import secrets
 from pymongo import ReturnDocument
 
 from services.courses import exceptions, rules
-from services.courses.recorded import Events
+from shared.outbox import Events
 from services.courses.slots import BOOKED, PENDING, SOURCE
 from shared.events import new_event
 

@@ -8,7 +8,7 @@ conditional updates that take a seat or a place.
 from pymongo.errors import DuplicateKeyError
 
 from services.courses import exceptions
-from services.courses.recorded import Events
+from shared.outbox import Events
 from shared.errors import DomainError
 
 

@@ -7,7 +7,7 @@ they apply (what may change, and when) are in rules.py.
 from pymongo import ASCENDING, ReturnDocument
 
 from services.courses import exceptions, rules
-from services.courses.recorded import Events
+from shared.outbox import Events
 from services.courses.schemas import check_times
 from services.courses.slots import FREE, PLACES, SEATS, SOURCE
 from shared.events import new_event

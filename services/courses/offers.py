@@ -8,7 +8,7 @@ Leaving a waitlist place is one write on the place, like taking it.
 from pymongo import ASCENDING, ReturnDocument
 
 from services.courses import exceptions, rules
-from services.courses.recorded import Events
+from shared.outbox import Events
 from services.courses.slots import BOOKED, FREE, OFFERED, PENDING, SOURCE, VACANT, WAITING
 from shared.events import new_event
 

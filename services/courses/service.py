@@ -2,7 +2,7 @@
 
 Entrypoints only: each reads the clock once and passes it on. The rules are in
 rules.py and booking.py, the data in storage.py; a write's events know the
-outbox they are kept in (recorded.py), so each is published as it comes.
+outbox they are kept in (shared/outbox.Events), so each is published as it comes.
 """
 from nameko.rpc import rpc
 from nameko.timer import timer
@@ -41,14 +41,14 @@ class CoursesService(ServiceBase, EventSource, EventConsumer):
         self.caller.require_role(UNION_STAFF)
         changes = load(schemas.ClassUpdateRequest, request)
         cls, events = self.store.update_class(class_id, changes, utcnow())
-        self.relay.publish(events, events.outbox)
+        self.relay.publish(events)
         return self._view(cls)
 
     @rpc
     def cancel_class(self, class_id):
         self.caller.require_role(UNION_STAFF)
         cls, events = self.store.cancel_class(class_id, utcnow())
-        self.relay.publish(events, events.outbox)
+        self.relay.publish(events)
         return self._view(cls)
 
     @rpc
@@ -61,7 +61,7 @@ class CoursesService(ServiceBase, EventSource, EventConsumer):
         worker = self.caller.require_authenticated()
         code = load(schemas.AttendanceRequest, request)["code"]
         seat, events = self.store.attend(class_id, worker.id, code, utcnow())
-        self.relay.publish(events, events.outbox)
+        self.relay.publish(events)
         return schemas.Attendance().dump({"class_id": class_id,
                                           "attended_at": seat["attended_at"]})
 
@@ -69,7 +69,7 @@ class CoursesService(ServiceBase, EventSource, EventConsumer):
     def publish_class(self, class_id):
         self.caller.require_role(UNION_STAFF)
         cls, events = self.store.publish_class(class_id, utcnow())
-        self.relay.publish(events, events.outbox)
+        self.relay.publish(events)
         return self._view(cls)
 
     # ---- everyone: browsing ----------------------------------------------
@@ -109,22 +109,22 @@ class CoursesService(ServiceBase, EventSource, EventConsumer):
         cls = self.store.get_class(class_id)
         result, events = booking.book(self.store, self.settings, cls, worker.id, key, now)
         if events:  # something was taken: tell, and say so if it was the last
-            self.relay.publish(events, events.outbox)
+            self.relay.publish(events)
             full = self.store.mark_class_full(cls, now)
-            self.relay.publish(full, full.outbox)
+            self.relay.publish(full)
         return schemas.BookingResult().dump(result)
 
     @rpc
     def cancel_booking(self, class_id):
         worker = self.caller.require_authenticated()
         events = self.store.leave(class_id, worker.id, utcnow())
-        self.relay.publish(events, events.outbox)
+        self.relay.publish(events)
 
     @rpc
     def confirm_offer(self, class_id):
         worker = self.caller.require_authenticated()
         seat, events = self.store.confirm_offer(class_id, worker.id, utcnow())
-        self.relay.publish(events, events.outbox)
+        self.relay.publish(events)
         return schemas.BookingResult().dump(booking.answer("seat", seat, self.store))
 
     @rpc
@@ -138,7 +138,7 @@ class CoursesService(ServiceBase, EventSource, EventConsumer):
     @timer(interval=OFFER_EXPIRY_INTERVAL_SECONDS)
     def pass_on_expired_offers(self):
         events = self.store.expire_offers(utcnow())
-        self.relay.publish(events, events.outbox)
+        self.relay.publish(events)
 
     # ---- what courses keeps from identity ---------------------------------
 

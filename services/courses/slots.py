@@ -12,9 +12,8 @@ import time
 from pymongo import ASCENDING, ReturnDocument
 
 from services.courses import exceptions
-from services.courses.recorded import Events
 from shared.events import new_event
-from shared.outbox import EmbeddedOutbox
+from shared.outbox import EmbeddedOutbox, Events
 
 SOURCE = "courses"
 SEATS, PLACES = "seats", "places"

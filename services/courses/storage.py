@@ -13,7 +13,7 @@ The convention of every verb: it never reads the clock (the entrypoint passes
 ``now``); a write returns what it wrote and the events it caused,
 ``(document, events)``, or just the events where nobody sees what was
 written (leaving, expiring offers, class_full). The events are
-``recorded.Events``, which know the outbox holding them: a seat's or
+``shared.outbox.Events``, which know the outbox holding them: a seat's or
 place's own document for the rush's single writes, the outbox collection for
 the rest. A write from which no event can ever come (a draft created, a
 check-in code, a member remembered) returns its document only. The rules the

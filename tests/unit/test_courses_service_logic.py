@@ -7,7 +7,7 @@ from nameko.testing.services import worker_factory
 
 from services.courses import rules, service as courses_service
 from services.courses.config import CoursesSettings
-from services.courses.recorded import Events
+from shared.outbox import Events
 from services.courses.service import CoursesService
 from shared.caller import Caller
 from shared.errors import Forbidden, InvalidInput, NotFound
@@ -103,8 +103,9 @@ def test_book_seat_passes_the_key_and_the_clock_and_publishes_what_was_taken():
         result = svc.book_seat("c1", idempotency_key="tap-key-0001")
     book.assert_called_once_with(svc.store, SETTINGS, cls, "w1", "tap-key-0001", NOW)
     svc.store.mark_class_full.assert_called_once_with(cls, NOW)
-    assert svc.relay.publish.call_args_list == [mock.call(taken, "the seat"),
-                                               mock.call(full, "the outbox")]
+    assert svc.relay.publish.call_args_list == [mock.call(taken), mock.call(full)]
+    assert [call.args[0].outbox for call in svc.relay.publish.call_args_list] == [
+        "the seat", "the outbox"]
     assert (result["status"], result["at"]) == ("booked", NOW.isoformat())
 
 
@@ -147,7 +148,8 @@ def test_every_write_gets_the_clock_and_its_events_go_out_from_their_outbox(
     getattr(svc.store, verb).return_value = (document, events) if returns else events
     call(svc)
     getattr(svc.store, verb).assert_called_once_with(*expected_args)
-    svc.relay.publish.assert_called_once_with(events, "where they are kept")
+    svc.relay.publish.assert_called_once_with(events)
+    assert svc.relay.publish.call_args.args[0].outbox == "where they are kept"
 
 
 def test_the_class_list_reads_upcoming_from_the_entrypoints_clock():
