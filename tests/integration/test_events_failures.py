@@ -46,10 +46,10 @@ def test_a_handler_that_fails_a_few_times_is_retried_and_applied_once(
 
 
 def test_a_handler_that_keeps_failing_is_dead_lettered_then_replayed_once(
-        subscriber, anonymous, as_staff, make_registration, identity_db, audit):
+        subscriber, anonymous, staff_proxy, make_registration, identity_db, audit):
     audit.set_knob(fail_always=True)
     worker_id, event_id = register(anonymous, make_registration, identity_db)
-    letters = wait_for(as_staff.audit_subscriber.list_dead_letters,
+    letters = wait_for(staff_proxy.audit_subscriber.list_dead_letters,
                        timeout=DEAD_LETTER_TIMEOUT, what="a dead letter")
     assert len(letters) == 1
     letter = letters[0]
@@ -60,28 +60,28 @@ def test_a_handler_that_keeps_failing_is_dead_lettered_then_replayed_once(
     assert audit.applied(event_id) == 0 and audit.processed(event_id) == 0
 
     audit.set_knob()  # the bug is fixed
-    assert as_staff.audit_subscriber.replay_dead_letters() == 1
-    assert as_staff.audit_subscriber.list_dead_letters() == []
-    assert as_staff.audit_subscriber.replay_dead_letters() == 0
+    assert staff_proxy.audit_subscriber.replay_dead_letters() == 1
+    assert staff_proxy.audit_subscriber.list_dead_letters() == []
+    assert staff_proxy.audit_subscriber.replay_dead_letters() == 0
     assert audit.applied(event_id) == 1 and audit.processed(event_id) == 1
     assert audit.count("worker_registered", worker_id) == 1
 
 
 def test_a_replay_that_still_fails_keeps_the_dead_letter(
-        subscriber, audit, amqp_uri, as_staff):
+        subscriber, audit, amqp_uri, staff_proxy):
     audit.set_knob(fail_always=True)
     event = registered_event()
     broker.publish_raw(amqp_uri, "identity", "worker_registered", event)
     wait_for(audit.dead_letters, timeout=DEAD_LETTER_TIMEOUT, what="a dead letter")
     audit.set_knob(fail_next=ATTEMPTS)  # replay: every attempt fails again
-    assert as_staff.audit_subscriber.replay_dead_letters() == 0
-    assert [d["payload"]["id"] for d in as_staff.audit_subscriber.list_dead_letters()] \
+    assert staff_proxy.audit_subscriber.replay_dead_letters() == 0
+    assert [d["payload"]["id"] for d in staff_proxy.audit_subscriber.list_dead_letters()] \
         == [event["id"]]
     assert audit.applied(event["id"]) == 0
 
 
 def test_malformed_events_are_dead_lettered_at_once_and_consuming_goes_on(
-        subscriber, audit, amqp_uri, anonymous, as_staff, make_registration, identity_db):
+        subscriber, audit, amqp_uri, anonymous, staff_proxy, make_registration, identity_db):
     no_type = registered_event()
     del no_type["type"]
     bad_data = registered_event()
@@ -101,10 +101,10 @@ def test_malformed_events_are_dead_lettered_at_once_and_consuming_goes_on(
     assert sorted(map(repr, (d["payload"] for d in letters))) == sorted(map(repr, malformed))
     for letter in letters:
         assert letter["attempts"] == 0 and letter["error"].startswith("invalid event")
-    listed = as_staff.audit_subscriber.list_dead_letters()
+    listed = staff_proxy.audit_subscriber.list_dead_letters()
     assert len(listed) == len(malformed)
     # Replaying cannot fix them: they stay, once each.
-    assert as_staff.audit_subscriber.replay_dead_letters() == 0
+    assert staff_proxy.audit_subscriber.replay_dead_letters() == 0
     assert len(audit.dead_letters()) == len(malformed)
 
     # The consumer is alive and well.
@@ -114,7 +114,7 @@ def test_malformed_events_are_dead_lettered_at_once_and_consuming_goes_on(
 
 
 def test_only_union_staff_may_list_or_replay_dead_letters(
-        subscriber, audit, amqp_uri, anonymous, rpc_as, as_staff):
+        subscriber, audit, amqp_uri, anonymous, rpc_as, staff_proxy):
     audit.set_knob(fail_always=True)
     event = registered_event()
     broker.publish_raw(amqp_uri, "identity", "worker_registered", event)
@@ -127,5 +127,5 @@ def test_only_union_staff_may_list_or_replay_dead_letters(
             with pytest.raises(refusal):
                 call()
     assert audit.applied(event["id"]) == 0 and len(audit.dead_letters()) == 1
-    assert as_staff.audit_subscriber.replay_dead_letters() == 1
+    assert staff_proxy.audit_subscriber.replay_dead_letters() == 1
     assert audit.applied(event["id"]) == 1
