@@ -5,14 +5,14 @@ from marshmallow import (Schema, ValidationError, fields, post_load, validate,
                          validates_schema)
 
 from shared.clock import to_millis
-from shared.schemas import IDEMPOTENCY_KEY, Paging, PartialUpdate
+from shared.schemas import IdempotencyKey, Name, Paging, PartialUpdate, Text
 
 CATEGORIES = ("tea_art", "incense", "law", "fitness", "cooking", "skills", "other")
 
 
 class Venue(Schema):
-    station_id = fields.String(validate=validate.Length(min=1, max=64))
-    address = fields.String(validate=validate.Length(min=1, max=200))
+    station_id = Text(1, 64)
+    address = Name(1, 200)
 
     @validates_schema
     def one_of(self, data, **kwargs):
@@ -21,10 +21,10 @@ class Venue(Schema):
 
 
 class ClassFields(Schema):
-    title = fields.String(required=True, validate=validate.Length(min=1, max=50))
-    category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
-    description = fields.String(load_default="", validate=validate.Length(max=2000))
-    teacher = fields.String(load_default="", validate=validate.Length(max=30))
+    title = Name(1, 50, required=True)
+    category = Text(required=True, validate=validate.OneOf(CATEGORIES))
+    description = Text(0, 2000, multiline=True, load_default="")
+    teacher = Name(0, 30, load_default="")
     venue = fields.Nested(Venue, required=True)
     starts_at = fields.AwareDateTime(required=True)
     ends_at = fields.AwareDateTime(required=True)
@@ -68,18 +68,17 @@ class ClassUpdateRequest(PartialUpdate, ClassFields):
 
 
 class ClassListQuery(Paging):
-    category = fields.String(validate=validate.OneOf(CATEGORIES))
+    category = Text(validate=validate.OneOf(CATEGORIES))
     upcoming = fields.Boolean(load_default=True)
     has_seats = fields.Boolean(load_default=False)
 
 
 class BookingKey(Schema):
-    idempotency_key = fields.String(allow_none=True, validate=IDEMPOTENCY_KEY)
+    idempotency_key = IdempotencyKey(allow_none=True)
 
 
 class AttendanceRequest(Schema):
-    code = fields.String(required=True, validate=validate.Regexp(r"^\d{6}$",
-                                                                 error="签到码为6位数字"))
+    code = Text(required=True, validate=validate.Regexp(r"^\d{6}$", error="签到码为6位数字"))
 
 
 # ---- responses -------------------------------------------------------------
