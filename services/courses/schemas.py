@@ -5,19 +5,15 @@ from marshmallow import (Schema, ValidationError, fields, post_load, validate,
                          validates_schema)
 
 from shared.clock import to_millis
-from shared.schemas import IdempotencyKey, Name, Paging, PartialUpdate, Text
+from shared.schemas import AtLeastOne, IdempotencyKey, Link, Name, Paging, PartialUpdate, Text
 
 CATEGORIES = ("tea_art", "incense", "law", "fitness", "cooking", "skills", "other")
 
 
-class Venue(Schema):
+class Venue(AtLeastOne, Schema):
+    empty_message = "须填写驿站编号或地址"
     station_id = Text(1, 64)
     address = Name(1, 200)
-
-    @validates_schema
-    def one_of(self, data, **kwargs):
-        if not data:
-            raise ValidationError("须填写驿站编号或地址")
 
 
 class ClassFields(Schema):
@@ -34,7 +30,7 @@ class ClassFields(Schema):
     booking_opens_at = fields.AwareDateTime(required=True)
     booking_closes_at = fields.AwareDateTime(metadata={"description": "default: starts_at"})
     members_only = fields.Boolean(load_default=False)
-    cover_url = fields.Url(schemes={"https", "http"}, validate=validate.Length(max=500))
+    cover_url = Link(500)
     offer_minutes = fields.Integer(strict=True, validate=validate.Range(min=1, max=24 * 60),
                                    metadata={"description": "time to confirm an offered seat"})
 
@@ -60,6 +56,8 @@ def check_times(data):
 class ClassCreateRequest(ClassFields):
     @validates_schema
     def times_in_order(self, data, **kwargs):
+        """ends_at after starts_at; booking_opens_at before booking_closes_at
+        (default starts_at), which is not after starts_at"""
         check_times(data)
 
 

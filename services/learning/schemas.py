@@ -11,7 +11,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 
 from services.learning.scoring import LATE_POLICIES, REFUSE
 from shared.clock import to_millis
-from shared.schemas import Name, Paging, PartialUpdate, Text, count
+from shared.schemas import Link, Name, Paging, PartialUpdate, Text, count
 
 # 红动海盐 columns: ASCII codes in the API and the database, Chinese names shown.
 COLUMNS = {"spark_class": "星火课堂", "role_models": "榜样力量",
@@ -37,9 +37,7 @@ class LessonFields(Schema):
     title = Name(1, 80, required=True)
     summary = Text(0, 300, multiline=True, load_default="")
     body = Text(1, 20000, multiline=True, required=True, metadata={"description": "Markdown"})
-    media_urls = fields.List(fields.Url(schemes={"https", "http"},
-                                        validate=validate.Length(max=500)),
-                             load_default=list, validate=validate.Length(max=10))
+    media_urls = fields.List(Link(500), load_default=list, validate=validate.Length(max=10))
     tags = fields.List(Name(1, 20), load_default=list, validate=validate.Length(max=10))
     estimated_minutes = count(1, 240, required=True)
 
@@ -133,6 +131,8 @@ class QuestionFields(Schema):
 class QuestionCreateRequest(QuestionFields):
     @validates_schema
     def answer_fits(self, data, **kwargs):
+        """a true/false question has two options; the answer's indexes are
+        distinct and within the options; single and true/false have one"""
         check_question(data)
 
 
@@ -191,6 +191,7 @@ class QuizFields(StoredPrecision):
 class QuizCreateRequest(QuizFields):
     @validates_schema
     def window_in_order(self, data, **kwargs):
+        """closes_at after opens_at"""
         check_window(data)
 
 
@@ -237,6 +238,7 @@ class SubmissionRequest(Schema):
 
     @validates_schema
     def one_answer_per_question(self, data, **kwargs):
+        """at most one answer per question_id"""
         ids = [answer["question_id"] for answer in data.get("answers", ())]
         if len(ids) != len(set(ids)):
             raise ValidationError({"answers": ["每道题只能作答一次"]})

@@ -31,6 +31,7 @@ class Rule(Schema):
 
     @validates_schema
     def hours_only_where_reported(self, data, **kwargs):
+        """a rule's unit is "hour" only for an activity that lasts hours"""
         if data.get("unit") == PER_HOUR and not EARNINGS[data["code"]].has_hours:
             raise ValidationError({"unit": ["该类活动没有时长,不能按小时计分"]})
 
@@ -43,6 +44,7 @@ class RuleSetRequest(Schema):
 
     @validates_schema
     def one_rule_per_code(self, data, **kwargs):
+        """at most one rule per code"""
         codes = [rule["code"] for rule in data.get("rules", ())]
         if len(codes) != len(set(codes)):
             raise ValidationError({"rules": ["每类活动只能有一条规则"]})
@@ -151,6 +153,7 @@ class ExportQuery(Schema):
 
     @validates_schema
     def in_order(self, data, **kwargs):
+        """until not before since"""
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
             raise ValidationError({"until": ["结束日期不能早于开始日期"]})
 
