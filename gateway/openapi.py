@@ -134,7 +134,8 @@ def build_spec():
     spec.components.schema("ErrorBody", schema=ErrorBody)
     operations = {}
     for route in ROUTES:
-        operations.setdefault(openapi_path(route.path), {})[route.method.lower()] = operation(route, plugin.converter)
+        path = operations.setdefault(openapi_path(route.path), {})
+        path[route.method.lower()] = operation(route, plugin.converter)
     for path, ops in operations.items():
         spec.path(path=path, operations=ops)
     return spec.to_dict()

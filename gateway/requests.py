@@ -12,7 +12,8 @@ from shared.errors import invalid_from_validation
 from shared.schemas import Name, load
 
 # A path parameter is an id or a code: one line, nothing invisible, checked
-# before any service is asked (and published in the OpenAPI document).
+# before any service is asked (and published in the OpenAPI document). A
+# role is one of those identity grants, checked with identity's own field.
 PATH_PARAMETER = Name(1, 64)
 PATH_PARAMETERS = {"role": RoleChange._declared_fields["role"]}
 
