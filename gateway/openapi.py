@@ -61,10 +61,13 @@ class Plugin(MarshmallowPlugin):
 def cross_field_rules(schema):
     """What a schema (and the schemas nested in it) checks across fields,
     which JSON Schema cannot say: each rule's docstring, to publish beside the
-    schema. A request that breaks one is 422 VALIDATION_FAILED."""
+    schema. A request that breaks one is 422 VALIDATION_FAILED. A PATCH
+    schema names the rules its store checks on the edited document
+    (``checked_with_current``)."""
     schema = resolve_schema_cls(schema)
-    rules = [" ".join(getattr(schema, name).__doc__.split())
-             for name, *_ in schema._hooks["validates_schema"]]
+    checks = [getattr(schema, name) for name, *_ in schema._hooks["validates_schema"]]
+    checks += getattr(schema, "checked_with_current", ())
+    rules = [" ".join(check.__doc__.split()) for check in checks]
     for field in schema._declared_fields.values():
         nested = getattr(getattr(field, "inner", field), "nested", None)
         if nested is not None:
@@ -95,8 +98,9 @@ def operation(route, converter):
         op["parameters"].append({"in": "header", "name": header, "required": field.required,
                                  "schema": schema})
     if route.body is not None:
-        # An empty body is read as {} (gateway/requests.py): optional when no field is required.
-        required = any(field.required for field in route.body._declared_fields.values())
+        # An empty body is read as {} (gateway/requests.py): optional when {} is acceptable.
+        required = (issubclass(route.body, AtLeastOne)
+                    or any(field.required for field in route.body._declared_fields.values()))
         op["requestBody"] = {"required": required, "content": {
             "application/json": {"schema": route.body}}}
     rules = [rule for schema in (route.body, route.query) if schema is not None

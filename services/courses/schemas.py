@@ -63,6 +63,7 @@ class ClassCreateRequest(ClassFields):
 
 class ClassUpdateRequest(PartialUpdate, ClassFields):
     """PATCH: times are checked against the class's current ones by the store."""
+    checked_with_current = (ClassCreateRequest.times_in_order,)  # published (gateway/openapi.py)
 
 
 class ClassListQuery(Paging):

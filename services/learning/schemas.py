@@ -138,6 +138,7 @@ class QuestionCreateRequest(QuestionFields):
 
 class QuestionUpdateRequest(PartialUpdate, QuestionFields):
     """PATCH: the answer is checked against the question's options by the store."""
+    checked_with_current = (QuestionCreateRequest.answer_fits,)  # published (gateway/openapi.py)
 
 
 class QuestionListQuery(Paging):
@@ -197,6 +198,7 @@ class QuizCreateRequest(QuizFields):
 
 class QuizUpdateRequest(PartialUpdate, QuizFields):
     """PATCH: the window is checked against the quiz's current one by the store."""
+    checked_with_current = (QuizCreateRequest.window_in_order,)  # published (gateway/openapi.py)
 
 
 class QuizListQuery(Paging):

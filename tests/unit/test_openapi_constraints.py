@@ -114,6 +114,8 @@ def test_a_body_with_no_required_field_may_be_left_out(document):
     apply = operation(document, "post", "/api/v1/membership/applications")
     assert apply["requestBody"]["required"] is False
     assert operation(document, "post", "/api/v1/auth/register")["requestBody"]["required"]
+    # A PATCH has no required field but must change something.
+    assert operation(document, "patch", "/api/v1/rewards/{reward_id}")["requestBody"]["required"]
 
 
 @pytest.mark.parametrize("method, path, words", [
@@ -121,6 +123,9 @@ def test_a_body_with_no_required_field_may_be_left_out(document):
     ("post", "/api/v1/quizzes", "closes_at after opens_at"),
     ("post", "/api/v1/quiz-attempts/{attempt_id}/submission", "one answer per question_id"),
     ("get", "/api/v1/points/export", "until not before since"),
+    # A PATCH: its store checks the same on the edited class or quiz.
+    ("patch", "/api/v1/classes/{class_id}", "ends_at after starts_at"),
+    ("patch", "/api/v1/quizzes/{quiz_id}", "closes_at after opens_at"),
 ])
 def test_rules_across_fields_are_described(document, method, path, words):
     assert words in operation(document, method, path)["description"]
