@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 from gateway import auth, class_facts, health, openapi
 from gateway.errors import (GatewayError, domain_error_response, error_response,
                             gateway_error_response)
-from gateway.requests import json_body, query_params, validate
+from gateway.requests import checked_path_params, json_body, query_params, validate
 from gateway.routes import ROUTES
 from gateway.rpc import RpcPool
 from shared.caller import CONTEXT_KEY
@@ -76,7 +76,7 @@ def forward(route, path_params):
         caller = auth.caller_from_request(current_app.extensions["jwt_secret"])
         auth.require_roles(caller, route.roles)
         context[CONTEXT_KEY] = caller.to_context()
-    kwargs = dict(path_params)
+    kwargs = dict(checked_path_params(path_params))
     if route.body is not None:
         kwargs["request"] = json_body(route.body)
     if route.query is not None:

@@ -1,4 +1,5 @@
-"""Reading what a client sent: the JSON body and the query string, validated."""
+"""Reading what a client sent: the JSON body, the query string and the path
+parameters, validated."""
 import json
 
 from flask import request
@@ -6,8 +7,32 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from gateway.errors import GatewayError
+from services.identity.schemas import RoleChange
 from shared.errors import invalid_from_validation
-from shared.schemas import load
+from shared.schemas import Name, load
+
+# A path parameter is an id or a code: one line, nothing invisible, checked
+# before any service is asked (and published in the OpenAPI document). A
+# role is one of those identity grants, checked with identity's own field.
+PATH_PARAMETER = Name(1, 64)
+PATH_PARAMETERS = {"role": RoleChange._declared_fields["role"]}
+
+
+def path_parameter_field(name):
+    return PATH_PARAMETERS.get(name, PATH_PARAMETER)
+
+
+def checked_path_params(values):
+    """``values`` (parameter name -> value) if each one is acceptable."""
+    errors = {}
+    for name, value in values.items():
+        try:
+            path_parameter_field(name).deserialize(value)
+        except ValidationError as err:
+            errors[name] = err.messages
+    if errors:
+        raise invalid_from_validation(ValidationError(errors))
+    return values
 
 
 def json_body(schema_class):

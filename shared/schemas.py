@@ -1,13 +1,92 @@
 """Schema helpers every service and the gateway use."""
 import functools
+import re
 
 from marshmallow import Schema, ValidationError, fields, validate
 
 from shared.errors import invalid_from_validation
 
-# What an Idempotency-Key header may hold (a client-made UUID fits).
-IDEMPOTENCY_KEY = validate.Regexp(r"^[A-Za-z0-9_-]{8,64}$",
-                                  error="Idempotency-Key 须为8到64位字母、数字、-或_")
+# Character classes (the inside of [...]) in a syntax both Python's re and the
+# ECMA-262 regexes of JSON Schema read, so the document publishes the rule the
+# field checks. Control characters: Unicode category Cc (C0, DEL, C1).
+CONTROL = "\\u0000-\\u001f\\u007f-\\u009f"
+# The same but tab, line feed and carriage return, for multi-line text.
+CONTROL_BUT_LINE_BREAKS = "\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f"
+# Characters that reorder or hide text: bidi embeddings, overrides and
+# isolates, zero-width space, joiners, word joiner and BOM. In a name they make
+# one name show as another in a staff list.
+INVISIBLE = "\\u200b-\\u200d\\u2060\\ufeff\\u202a-\\u202e\\u2066-\\u2069"
+# A lone surrogate is valid JSON ("\ud800") but not text: UTF-8 cannot encode
+# it, so MongoDB's driver cannot store it. JSON Schema patterns cannot say so
+# (they see characters, not UTF-16 units), so it is checked, not published.
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def any_of(characters):
+    return re.compile("[{}]".format(characters))
+
+
+class Text(fields.String):
+    """Any string a client sends (bodies, query strings, path parameters,
+    headers): one line unless ``multiline``, which keeps tab and line breaks
+    (a Markdown body, a description). ``pattern`` is the same rule as a JSON
+    Schema pattern, which gateway/openapi.py publishes."""
+
+    def __init__(self, min_length=None, max_length=None, *, multiline=False, **kwargs):
+        validators = kwargs.pop("validate", None) or []
+        validators = [validators] if callable(validators) else list(validators)
+        if min_length is not None or max_length is not None:
+            validators.insert(0, validate.Length(min=min_length, max=max_length))
+        super().__init__(validate=validators, **kwargs)
+        self.control = CONTROL_BUT_LINE_BREAKS if multiline else CONTROL
+        self.pattern = "^[^{}]*$".format(self.control)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs)
+        if SURROGATE.search(value):
+            raise ValidationError("含有无法识别的字符")
+        if any_of(self.control).search(value):
+            raise ValidationError("不能含有控制字符")
+        return value
+
+
+class Name(Text):
+    """A name or title, shown in lists: one line, none of the INVISIBLE
+    characters, and not only spaces (empty only where ``min_length`` is 0)."""
+
+    def __init__(self, min_length=None, max_length=None, **kwargs):
+        super().__init__(min_length, max_length, **kwargs)
+        refused = self.control + INVISIBLE
+        # Empty, or at least one character that is neither refused nor a space.
+        self.pattern = "^(?:[^{0}]*[^\\s{0}][^{0}]*)?$".format(refused)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs)
+        if any_of(INVISIBLE).search(value):
+            raise ValidationError("不能含有不可见字符或改变文字方向的字符")
+        if value and not value.strip():
+            raise ValidationError("不能为空")
+        return value
+
+
+# A web address as a browser opens it: http(s), a host name with a top-level
+# domain, an optional port, then anything but spaces and control characters.
+LINK = (r"^https?://(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+        r"(?::\d{1,5})?(?:[/?#][^\s%s]*)?$" % CONTROL)
+
+
+def Link(max_length, **kwargs):  # noqa: N802 (a field, named like one)
+    """A link to a picture, a video or a page (one pattern the document
+    publishes, where marshmallow's Url checks more than it can say)."""
+    return Text(None, max_length, validate=validate.Regexp(
+        LINK, error="请输入以 http:// 或 https:// 开头的有效网址"), **kwargs)
+
+
+def IdempotencyKey(**kwargs):  # noqa: N802 (a field, named like one)
+    """What an Idempotency-Key header may hold (a client-made UUID fits)."""
+    return Text(validate=validate.Regexp(r"^[A-Za-z0-9_-]{8,64}$",
+                                         error="Idempotency-Key 须为8到64位字母、数字、-或_"),
+                **kwargs)
 
 
 @functools.lru_cache(maxsize=None)
@@ -24,10 +103,6 @@ def load(schema_class, data):
         return schema_of(schema_class).load(data)
     except ValidationError as err:
         raise invalid_from_validation(err)
-
-
-def text(min_length, max_length, **kwargs):
-    return fields.String(validate=validate.Length(min=min_length, max=max_length), **kwargs)
 
 
 def count(low, high, **kwargs):
@@ -51,11 +126,22 @@ def checked(rule, document):
         raise invalid_from_validation(err)
 
 
-class PartialUpdate:
-    """Mixin for PATCH schemas: any of the fields, at least one."""
+class AtLeastOne:
+    """Mixin for a schema none of whose fields is required but that must not
+    be empty (the OpenAPI document says minProperties: 1)."""
+    empty_message = "至少需要填写一项"
 
     def load(self, data, **kwargs):
-        loaded = super().load(data, partial=True, **kwargs)
+        loaded = super().load(data, **kwargs)
         if not loaded:
-            raise ValidationError({"_schema": ["至少需要修改一项"]})
+            raise ValidationError({"_schema": [self.empty_message]})
         return loaded
+
+
+class PartialUpdate(AtLeastOne):
+    """Mixin for PATCH schemas: any of the fields, at least one."""
+    empty_message = "至少需要修改一项"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("partial", True)
+        super().__init__(*args, **kwargs)

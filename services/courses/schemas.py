@@ -5,26 +5,22 @@ from marshmallow import (Schema, ValidationError, fields, post_load, validate,
                          validates_schema)
 
 from shared.clock import to_millis
-from shared.schemas import IDEMPOTENCY_KEY, Paging, PartialUpdate
+from shared.schemas import AtLeastOne, IdempotencyKey, Link, Name, Paging, PartialUpdate, Text
 
 CATEGORIES = ("tea_art", "incense", "law", "fitness", "cooking", "skills", "other")
 
 
-class Venue(Schema):
-    station_id = fields.String(validate=validate.Length(min=1, max=64))
-    address = fields.String(validate=validate.Length(min=1, max=200))
-
-    @validates_schema
-    def one_of(self, data, **kwargs):
-        if not data:
-            raise ValidationError("须填写驿站编号或地址")
+class Venue(AtLeastOne, Schema):
+    empty_message = "须填写驿站编号或地址"
+    station_id = Text(1, 64)
+    address = Name(1, 200)
 
 
 class ClassFields(Schema):
-    title = fields.String(required=True, validate=validate.Length(min=1, max=50))
-    category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
-    description = fields.String(load_default="", validate=validate.Length(max=2000))
-    teacher = fields.String(load_default="", validate=validate.Length(max=30))
+    title = Name(1, 50, required=True)
+    category = Text(required=True, validate=validate.OneOf(CATEGORIES))
+    description = Text(0, 2000, multiline=True, load_default="")
+    teacher = Name(0, 30, load_default="")
     venue = fields.Nested(Venue, required=True)
     starts_at = fields.AwareDateTime(required=True)
     ends_at = fields.AwareDateTime(required=True)
@@ -34,7 +30,7 @@ class ClassFields(Schema):
     booking_opens_at = fields.AwareDateTime(required=True)
     booking_closes_at = fields.AwareDateTime(metadata={"description": "default: starts_at"})
     members_only = fields.Boolean(load_default=False)
-    cover_url = fields.Url(schemes={"https", "http"}, validate=validate.Length(max=500))
+    cover_url = Link(500)
     offer_minutes = fields.Integer(strict=True, validate=validate.Range(min=1, max=24 * 60),
                                    metadata={"description": "time to confirm an offered seat"})
 
@@ -60,26 +56,28 @@ def check_times(data):
 class ClassCreateRequest(ClassFields):
     @validates_schema
     def times_in_order(self, data, **kwargs):
+        """ends_at after starts_at; booking_opens_at before booking_closes_at
+        (default starts_at), which is not after starts_at"""
         check_times(data)
 
 
 class ClassUpdateRequest(PartialUpdate, ClassFields):
     """PATCH: times are checked against the class's current ones by the store."""
+    checked_with_current = (ClassCreateRequest.times_in_order,)  # published (gateway/openapi.py)
 
 
 class ClassListQuery(Paging):
-    category = fields.String(validate=validate.OneOf(CATEGORIES))
+    category = Text(validate=validate.OneOf(CATEGORIES))
     upcoming = fields.Boolean(load_default=True)
     has_seats = fields.Boolean(load_default=False)
 
 
 class BookingKey(Schema):
-    idempotency_key = fields.String(allow_none=True, validate=IDEMPOTENCY_KEY)
+    idempotency_key = IdempotencyKey(allow_none=True)
 
 
 class AttendanceRequest(Schema):
-    code = fields.String(required=True, validate=validate.Regexp(r"^\d{6}$",
-                                                                 error="签到码为6位数字"))
+    code = Text(required=True, validate=validate.Regexp(r"^\d{6}$", error="签到码为6位数字"))
 
 
 # ---- responses -------------------------------------------------------------

@@ -5,46 +5,42 @@ the service loads them again, because any RPC client can call it. Unknown
 fields are refused (marshmallow's default RAISE) and strings must be strings,
 which also stops MongoDB operator injection such as {"phone": {"$gt": ""}}.
 """
-import re
-
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from marshmallow import Schema, fields, validate
 
 from shared.caller import EMPLOYER, STATION_KEEPER
 from shared.domain import DISTRICTS, MOBILE_PATTERN, OCCUPATIONS
-from shared.schemas import Paging, PartialUpdate
+from shared.schemas import CONTROL, Name, Paging, PartialUpdate, Text
 
 PASSWORD_MIN, PASSWORD_MAX = 8, 64
 GRANTABLE_ROLES = (EMPLOYER, STATION_KEEPER)
 
 
-class Phone(fields.String):
+class Phone(Text):
+    """A mainland mobile number; spaces around it are dropped."""
+
+    def __init__(self, **kwargs):
+        super().__init__(validate=validate.Regexp(MOBILE_PATTERN, error="请输入有效的11位手机号"),
+                         **kwargs)
+
     def _deserialize(self, value, attr, data, **kwargs):
-        value = super()._deserialize(value, attr, data, **kwargs).strip()
-        if not MOBILE_PATTERN.match(value):
-            raise ValidationError("请输入有效的11位手机号")
-        return value
+        return super()._deserialize(value, attr, data, **kwargs).strip()
 
 
-class Password(fields.String):
-    def _deserialize(self, value, attr, data, **kwargs):
-        value = super()._deserialize(value, attr, data, **kwargs)
-        if not PASSWORD_MIN <= len(value) <= PASSWORD_MAX:
-            raise ValidationError("密码长度须为{}到{}位".format(PASSWORD_MIN, PASSWORD_MAX))
-        if not (re.search(r"[A-Za-z]", value) and re.search(r"\d", value)):
-            raise ValidationError("密码须同时包含字母和数字")
-        return value
+def Password(**kwargs):  # noqa: N802 (a field, named like one)
+    # The letter-and-digit rule as one pattern, with the character rule, so
+    # the document publishes all of it.
+    rules = r"^(?=.*[A-Za-z])(?=.*\d)[^{}]*$".format(CONTROL)
+    return Text(validate=[
+        validate.Length(min=PASSWORD_MIN, max=PASSWORD_MAX,
+                        error="密码长度须为{}到{}位".format(PASSWORD_MIN, PASSWORD_MAX)),
+        validate.Regexp(rules, error="密码须同时包含字母和数字")], **kwargs)
 
 
 class ProfileFields(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=20))
-    occupation = fields.String(required=True, validate=validate.OneOf(OCCUPATIONS))
-    platform = fields.String(required=True, validate=validate.Length(min=1, max=20))
-    district = fields.String(required=True, validate=validate.OneOf(DISTRICTS))
-
-    @validates("name", "platform")
-    def not_blank(self, value, data_key):
-        if not value.strip():
-            raise ValidationError("不能为空")
+    name = Name(1, 20, required=True)
+    occupation = Text(required=True, validate=validate.OneOf(OCCUPATIONS))
+    platform = Name(1, 20, required=True)
+    district = Text(required=True, validate=validate.OneOf(DISTRICTS))
 
 
 class RegisterRequest(ProfileFields):
@@ -55,11 +51,11 @@ class RegisterRequest(ProfileFields):
 class LoginRequest(Schema):
     phone = Phone(required=True)
     # Not checked against the rules here: a wrong password is just wrong.
-    password = fields.String(required=True, validate=validate.Length(min=1, max=PASSWORD_MAX))
+    password = Text(1, PASSWORD_MAX, required=True)
 
 
 class RefreshTokenRequest(Schema):
-    refresh_token = fields.String(required=True, validate=validate.Length(min=20, max=200))
+    refresh_token = Text(20, 200, required=True)
 
 
 class ProfileUpdateRequest(PartialUpdate, ProfileFields):
@@ -67,17 +63,17 @@ class ProfileUpdateRequest(PartialUpdate, ProfileFields):
 
 
 class MembershipApplicationRequest(Schema):
-    employer = fields.String(validate=validate.Length(max=50), load_default="")
-    note = fields.String(validate=validate.Length(max=200), load_default="")
+    employer = Name(0, 50, load_default="")
+    note = Text(0, 200, multiline=True, load_default="")
 
 
 class RejectionRequest(Schema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    reason = Text(1, 200, required=True, multiline=True)
 
 
 class ApplicationListQuery(Paging):
-    status = fields.String(load_default="pending",
-                           validate=validate.OneOf(("pending", "approved", "rejected")))
+    status = Text(load_default="pending",
+                  validate=validate.OneOf(("pending", "approved", "rejected")))
 
 
 class WorkerLookupQuery(Schema):
@@ -85,7 +81,7 @@ class WorkerLookupQuery(Schema):
 
 
 class RoleChange(Schema):
-    role = fields.String(required=True, validate=validate.OneOf(GRANTABLE_ROLES))
+    role = Text(required=True, validate=validate.OneOf(GRANTABLE_ROLES))
 
 
 # ---- responses -------------------------------------------------------------

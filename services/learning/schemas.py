@@ -12,8 +12,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 from shared.clock import to_millis
 # The columns' codes and names are the lesson_completed event's vocabulary too.
 from shared.event_schemas.learning import COLUMNS
-# text() is named string() here: QuestionFields has a field called text.
-from shared.schemas import Paging, PartialUpdate, count, text as string
+from shared.schemas import Link, Name, Paging, PartialUpdate, Text, count
 
 QUESTION_KINDS = ("single", "multiple", "true_false")
 PUBLISHED, DRAFT = "published", "draft"
@@ -33,16 +32,14 @@ class StoredPrecision(Schema):
 # ---- lessons -----------------------------------------------------------------
 
 class LessonFields(Schema):
-    column = fields.String(required=True, validate=validate.OneOf(tuple(COLUMNS)),
+    column = Text(required=True, validate=validate.OneOf(tuple(COLUMNS)),
                            metadata={"description": ", ".join(
                                "{} {}".format(code, name) for code, name in COLUMNS.items())})
-    title = string(1, 80, required=True)
-    summary = string(0, 300, load_default="")
-    body = string(1, 20000, required=True, metadata={"description": "Markdown"})
-    media_urls = fields.List(fields.Url(schemes={"https", "http"},
-                                        validate=validate.Length(max=500)),
-                             load_default=list, validate=validate.Length(max=10))
-    tags = fields.List(string(1, 20), load_default=list, validate=validate.Length(max=10))
+    title = Name(1, 80, required=True)
+    summary = Text(0, 300, multiline=True, load_default="")
+    body = Text(1, 20000, multiline=True, required=True, metadata={"description": "Markdown"})
+    media_urls = fields.List(Link(500), load_default=list, validate=validate.Length(max=10))
+    tags = fields.List(Name(1, 20), load_default=list, validate=validate.Length(max=10))
     estimated_minutes = count(1, 240, required=True)
 
 
@@ -55,10 +52,9 @@ class LessonUpdateRequest(PartialUpdate, LessonFields):
 
 
 class LessonListQuery(Paging):
-    column = fields.String(validate=validate.OneOf(tuple(COLUMNS)))
-    status = fields.String(load_default=PUBLISHED,
-                           validate=validate.OneOf((PUBLISHED, DRAFT, "all")),
-                           metadata={"description": "draft and all: staff only"})
+    column = Text(validate=validate.OneOf(tuple(COLUMNS)))
+    status = Text(load_default=PUBLISHED, validate=validate.OneOf((PUBLISHED, DRAFT, "all")),
+                  metadata={"description": "draft and all: staff only"})
 
 
 class LessonSummary(Schema):
@@ -122,13 +118,13 @@ def check_question(data):
 
 
 class QuestionFields(Schema):
-    kind = fields.String(required=True, validate=validate.OneOf(QUESTION_KINDS))
-    text = string(1, 500, required=True)
-    options = fields.List(string(1, 200), required=True, validate=validate.Length(min=2, max=8))
+    kind = Text(required=True, validate=validate.OneOf(QUESTION_KINDS))
+    text = Text(1, 500, multiline=True, required=True)
+    options = fields.List(Name(1, 200), required=True, validate=validate.Length(min=2, max=8))
     answer = fields.List(count(0, 7), required=True, validate=validate.Length(min=1, max=8),
                          metadata={"description": "indexes of the right options, from 0"})
-    explanation = string(1, 1000, required=True)
-    topic = string(1, 30, required=True)
+    explanation = Text(1, 1000, multiline=True, required=True)
+    topic = Name(1, 30, required=True)
     active = fields.Boolean(load_default=True, metadata={
         "description": "false: never drawn again (attempts keep their copy)"})
 
@@ -136,16 +132,19 @@ class QuestionFields(Schema):
 class QuestionCreateRequest(QuestionFields):
     @validates_schema
     def answer_fits(self, data, **kwargs):
+        """a true/false question has two options; the answer's indexes are
+        distinct and within the options; single and true/false have one"""
         check_question(data)
 
 
 class QuestionUpdateRequest(PartialUpdate, QuestionFields):
     """PATCH: the answer is checked against the question's options by the store."""
+    checked_with_current = (QuestionCreateRequest.answer_fits,)  # published (gateway/openapi.py)
 
 
 class QuestionListQuery(Paging):
-    topic = string(1, 30)
-    kind = fields.String(validate=validate.OneOf(QUESTION_KINDS))
+    topic = Name(1, 30)
+    kind = Text(validate=validate.OneOf(QUESTION_KINDS))
 
 
 class QuestionView(Schema):
@@ -174,9 +173,9 @@ def check_window(data):
 
 
 class QuizFields(StoredPrecision):
-    title = string(1, 50, required=True, metadata={"example": "第3期"})
-    description = string(0, 500, load_default="")
-    topics = fields.List(string(1, 30), required=True, validate=validate.Length(min=1, max=20))
+    title = Name(1, 50, required=True, metadata={"example": "第3期"})
+    description = Text(0, 500, multiline=True, load_default="")
+    topics = fields.List(Name(1, 30), required=True, validate=validate.Length(min=1, max=20))
     question_count = count(1, 100, required=True)
     time_limit_seconds = count(1, 4 * 3600, required=True)
     attempts_per_day = count(1, 20, required=True, metadata={
@@ -185,24 +184,26 @@ class QuizFields(StoredPrecision):
         "description": "the score (percent right, 0-100) that passes"})
     opens_at = fields.AwareDateTime(required=True)
     closes_at = fields.AwareDateTime(required=True)
-    late_submission = fields.String(load_default=REFUSE, validate=validate.OneOf(LATE_POLICIES),
-                                    metadata={"description": "past the deadline (and a few "
-                                              "seconds' grace): refuse (409 ATTEMPT_EXPIRED) "
-                                              "or zero (accepted, scored 0, not passed)"})
+    late_submission = Text(load_default=REFUSE, validate=validate.OneOf(LATE_POLICIES),
+                           metadata={"description": "past the deadline (and a few "
+                                     "seconds' grace): refuse (409 ATTEMPT_EXPIRED) "
+                                     "or zero (accepted, scored 0, not passed)"})
 
 
 class QuizCreateRequest(QuizFields):
     @validates_schema
     def window_in_order(self, data, **kwargs):
+        """closes_at after opens_at"""
         check_window(data)
 
 
 class QuizUpdateRequest(PartialUpdate, QuizFields):
     """PATCH: the window is checked against the quiz's current one by the store."""
+    checked_with_current = (QuizCreateRequest.window_in_order,)  # published (gateway/openapi.py)
 
 
 class QuizListQuery(Paging):
-    state = fields.String(load_default="open", validate=validate.OneOf(QUIZ_STATES))
+    state = Text(load_default="open", validate=validate.OneOf(QUIZ_STATES))
 
 
 class QuizView(Schema):
@@ -230,7 +231,7 @@ class QuizPage(Paging):
 # ---- attempts ------------------------------------------------------------------
 
 class Answer(Schema):
-    question_id = string(1, 64, required=True)
+    question_id = Text(1, 64, required=True)
     choices = fields.List(count(0, 7), required=True, validate=validate.Length(max=8))
 
 
@@ -240,6 +241,7 @@ class SubmissionRequest(Schema):
 
     @validates_schema
     def one_answer_per_question(self, data, **kwargs):
+        """at most one answer per question_id"""
         ids = [answer["question_id"] for answer in data.get("answers", ())]
         if len(ids) != len(set(ids)):
             raise ValidationError({"answers": ["每道题只能作答一次"]})

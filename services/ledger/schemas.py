@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from shared.domain import DISTRICTS, OCCUPATIONS
-from shared.schemas import IDEMPOTENCY_KEY, Paging, PartialUpdate, count, text
+from shared.schemas import IdempotencyKey, Name, Paging, PartialUpdate, Text, count
 
 # ---- the earning table ---------------------------------------------------------
 # Every event the ledger awards points for, one entry each. Adding an earning
@@ -58,10 +58,10 @@ PERIODS = ("day", "week", "month", "year", "all")
 # ---- rules -----------------------------------------------------------------
 
 class Rule(Schema):
-    code = fields.String(required=True, validate=validate.OneOf(tuple(EARNINGS)))
-    label = text(1, 20, required=True, metadata={"example": "红色知识答题"})
+    code = Text(required=True, validate=validate.OneOf(tuple(EARNINGS)))
+    label = Name(1, 20, required=True, metadata={"example": "红色知识答题"})
     points = count(0, 1000, required=True)
-    unit = fields.String(load_default=PER_EVENT, validate=validate.OneOf((PER_EVENT, PER_HOUR)),
+    unit = Text(load_default=PER_EVENT, validate=validate.OneOf((PER_EVENT, PER_HOUR)),
                          metadata={"description": "points per event, or per hour"})
     first_only = fields.Boolean(load_default=False, metadata={
         "description": "only the first time of each quiz / lesson / class / ..."})
@@ -73,6 +73,7 @@ class Rule(Schema):
 
     @validates_schema
     def hours_only_where_reported(self, data, **kwargs):
+        """a rule's unit is "hour" only for an activity that lasts hours"""
         if data.get("unit") == PER_HOUR and not EARNINGS[data["code"]].has_hours:
             raise ValidationError({"unit": ["该类活动没有时长,不能按小时计分"]})
 
@@ -85,6 +86,7 @@ class RuleSetRequest(Schema):
 
     @validates_schema
     def one_rule_per_code(self, data, **kwargs):
+        """at most one rule per code"""
         codes = [rule["code"] for rule in data.get("rules", ())]
         if len(codes) != len(set(codes)):
             raise ValidationError({"rules": ["每类活动只能有一条规则"]})
@@ -145,26 +147,27 @@ class Balance(Schema):
 # ---- staff: adjustments, reversals, reports ---------------------------------
 
 class AdjustmentRequest(Schema):
-    worker_id = text(1, 64, required=True)
+    worker_id = Text(1, 64, required=True)
     amount = fields.Integer(strict=True, required=True,
                             validate=[validate.Range(min=-MAX_POINTS, max=MAX_POINTS),
                                       validate.NoneOf((0,), error="调整分值不能为0")])
-    reason = text(2, 200, required=True)
+    reason = Name(2, 200, required=True, metadata={
+        "description": "the statement line the worker reads"})
 
 
 class RequiredKey(Schema):
-    idempotency_key = fields.String(required=True, allow_none=False, validate=IDEMPOTENCY_KEY,
-                                    error_messages={"null": "须提供 Idempotency-Key 请求头"})
+    idempotency_key = IdempotencyKey(required=True, allow_none=False,
+                                     error_messages={"null": "须提供 Idempotency-Key 请求头"})
 
 
 class ReversalRequest(Schema):
-    reason = text(2, 200, required=True)
+    reason = Name(2, 200, required=True)
 
 
 class LeaderboardQuery(Schema):
-    period = fields.String(load_default="month", validate=validate.OneOf(PERIODS))
-    district = fields.String(validate=validate.OneOf(DISTRICTS))
-    occupation = fields.String(validate=validate.OneOf(OCCUPATIONS))
+    period = Text(load_default="month", validate=validate.OneOf(PERIODS))
+    district = Text(validate=validate.OneOf(DISTRICTS))
+    occupation = Text(validate=validate.OneOf(OCCUPATIONS))
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
@@ -186,12 +189,13 @@ class Leaderboard(Schema):
 
 
 class ExportQuery(Schema):
-    worker_id = text(1, 64)
+    worker_id = Text(1, 64)
     since = fields.Date(metadata={"description": "first China day included"})
     until = fields.Date(metadata={"description": "last China day included"})
 
     @validates_schema
     def in_order(self, data, **kwargs):
+        """until not before since"""
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
             raise ValidationError({"until": ["结束日期不能早于开始日期"]})
 
@@ -221,8 +225,8 @@ class Reconciliation(Schema):
 # ---- rewards ---------------------------------------------------------------
 
 class RewardCreateRequest(Schema):
-    name = text(1, 50, required=True)
-    description = text(0, 500, load_default="")
+    name = Name(1, 50, required=True)
+    description = Text(0, 500, multiline=True, load_default="")
     cost = count(1, MAX_POINTS, required=True)
     stock = count(0, MAX_POINTS, required=True)
 
@@ -230,10 +234,10 @@ class RewardCreateRequest(Schema):
 class RewardUpdateRequest(PartialUpdate, Schema):
     """Edit, withdraw or restock a reward. Stock moves by ``add_stock`` rather
     than being set, so items redeemed meanwhile are not counted back in."""
-    name = text(1, 50)
-    description = text(0, 500)
+    name = Name(1, 50)
+    description = Text(0, 500, multiline=True)
     cost = count(1, MAX_POINTS, metadata={"description": "applies to later redemptions"})
-    status = fields.String(validate=validate.OneOf(("active", "withdrawn")), metadata={
+    status = Text(validate=validate.OneOf(("active", "withdrawn")), metadata={
         "description": "withdrawn: no longer offered (redemptions made stay valid)"})
     add_stock = fields.Integer(strict=True, validate=[
         validate.Range(min=-MAX_POINTS, max=MAX_POINTS),
@@ -273,5 +277,5 @@ class RedemptionPage(Paging):
 
 
 class ReconcileQuery(Schema):
-    worker_id = text(1, 64, metadata={
+    worker_id = Text(1, 64, metadata={
         "description": "one account, also checked entry by entry; default: all accounts"})

@@ -29,6 +29,9 @@ from tests.conftest import TEST_JWT_SECRET
 
 PATH_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 HEADER_VALUE = "contract-check-1"  # a well-formed Idempotency-Key
+# A path parameter's value is its own name, except where the gateway checks
+# the value against a list (gateway/requests.PATH_PARAMETERS).
+PATH_VALUES = {"role": "employer"}
 # What the gateway names a validated body and query string (gateway/app.py).
 BODY_ARGUMENT, QUERY_ARGUMENT = "request", "query"
 
@@ -63,8 +66,8 @@ class Gateway:
         """The keyword arguments the gateway gives the route's RPC, for a
         request whose path, body, query and headers it accepts."""
         self.pool.calls.clear()
-        # Each path parameter is given its own name as its value.
-        response = self.client.open(PATH_PARAMETER.sub(r"\1", route.path), method=route.method,
+        path = PATH_PARAMETER.sub(lambda m: PATH_VALUES.get(m[1], m[1]), route.path)
+        response = self.client.open(path, method=route.method,
                                     headers=request_headers(route),
                                     data="{}" if route.body is not None else None)
         assert response.status_code == 404 and response.json["error"] == "RECORDED", \
