@@ -155,7 +155,7 @@ class Relay:
 
     def republish_stale(self):
         for outbox in (self.outbox,) + self.embedded:
-            self.publish(outbox.claim_stale(), outbox)
+            self.publish(Events(outbox.claim_stale(), outbox))
 
 
 class OutboxRelay(EventDispatcher):
