@@ -19,6 +19,14 @@ def one_page(cursor, page, per_page):
     return cursor.skip((page - 1) * per_page).limit(per_page)
 
 
+def found(document, missing):
+    """``document``, or the error ``missing()`` (a NotFound) when a read found
+    none: the one way every store says "no such thing"."""
+    if document is None:
+        raise missing()
+    return document
+
+
 def is_transient(error):
     return (isinstance(error, PyMongoError)
             and error.has_error_label("TransientTransactionError"))

@@ -8,9 +8,9 @@ import secrets
 from pymongo import ReturnDocument
 
 from services.courses import exceptions, rules
-from shared.outbox import Events
 from services.courses.slots import BOOKED, PENDING, SOURCE
 from shared.events import new_event
+from shared.outbox import Events
 
 
 class AttendanceMixin:

@@ -8,8 +8,8 @@ conditional updates that take a seat or a place.
 from pymongo.errors import DuplicateKeyError
 
 from services.courses import exceptions
-from shared.outbox import Events
 from shared.errors import DomainError
+from shared.outbox import Events
 
 
 HOLDING_CODES = ("ALREADY_BOOKED", "ALREADY_WAITLISTED")

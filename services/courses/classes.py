@@ -7,12 +7,12 @@ they apply (what may change, and when) are in rules.py.
 from pymongo import ASCENDING, ReturnDocument
 
 from services.courses import exceptions, rules
-from shared.outbox import Events
 from services.courses.schemas import check_times
 from services.courses.slots import FREE, PLACES, SEATS, SOURCE
 from shared.events import new_event
+from shared.outbox import Events
 from shared.schemas import checked
-from shared.store import one_page
+from shared.store import found, one_page
 
 
 def class_facts(cls):
@@ -44,10 +44,7 @@ class ClassesMixin:
         return cls
 
     def get_class(self, class_id):
-        cls = self.db.classes.find_one({"_id": class_id})
-        if cls is None:
-            raise exceptions.class_not_found()
-        return cls
+        return found(self.db.classes.find_one({"_id": class_id}), exceptions.class_not_found)
 
     def update_class(self, class_id, changes, now):
         """Apply staff's edits. Seats and places follow the new counts; seats

@@ -8,9 +8,9 @@ Leaving a waitlist place is one write on the place, like taking it.
 from pymongo import ASCENDING, ReturnDocument
 
 from services.courses import exceptions, rules
-from shared.outbox import Events
 from services.courses.slots import BOOKED, FREE, OFFERED, PENDING, SOURCE, VACANT, WAITING
 from shared.events import new_event
+from shared.outbox import Events
 
 
 class OffersMixin:

@@ -17,7 +17,7 @@ from shared.caller import UNION_STAFF, WORKER
 from shared.domain import mask_phone
 from shared.events import new_event
 from shared.ids import new_id
-from shared.store import BaseStore, one_page
+from shared.store import BaseStore, found, one_page
 
 SOURCE = "identity"
 FACT_FIELDS = ("name", "phone_masked", "occupation", "platform", "district")
@@ -64,10 +64,7 @@ class IdentityStore(BaseStore):
         return self.db.workers.find_one({"phone": phone})
 
     def get_worker(self, worker_id):
-        worker = self.db.workers.find_one({"_id": worker_id})
-        if worker is None:
-            raise exceptions.worker_not_found()
-        return worker
+        return found(self.db.workers.find_one({"_id": worker_id}), exceptions.worker_not_found)
 
     def count_failed_login(self, worker_id):
         """Count a wrong password; returns how many in a row there are now."""

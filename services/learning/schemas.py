@@ -297,8 +297,9 @@ class QuestionStats(Schema):
 
 
 class GroupStats(Schema):
-    key = fields.String(metadata={"description": "a district or an occupation; "
-                                                 "unknown if learning has not heard of the worker"})
+    key = fields.String(metadata={
+        "description": "a district or an occupation; "
+                       "unknown if learning has not heard of the worker"})
     participants = fields.Integer()
     passed = fields.Integer()
 

@@ -33,7 +33,7 @@ from shared.domain import china_day
 from shared.events import new_event
 from shared.ids import new_id
 from shared.schemas import checked
-from shared.store import BaseStore, one_page
+from shared.store import BaseStore, found, one_page
 from shared.worker_facts import remember_worker
 
 SOURCE = "learning"
@@ -75,10 +75,7 @@ class LearningStore(BaseStore):
         return lesson
 
     def get_lesson(self, lesson_id):
-        lesson = self.db.lessons.find_one({"_id": lesson_id})
-        if lesson is None:
-            raise exceptions.lesson_not_found()
-        return lesson
+        return found(self.db.lessons.find_one({"_id": lesson_id}), exceptions.lesson_not_found)
 
     def update_lesson(self, lesson_id, changes, now):
         return self._set_lesson({"_id": lesson_id}, dict(changes, updated_at=now))
@@ -126,7 +123,8 @@ class LearningStore(BaseStore):
         key = "{}:{}".format(lesson["_id"], worker_id)
         event = new_event(SOURCE, "lesson_completed", {
             "worker_id": worker_id, "lesson_id": lesson["_id"],
-            "lesson_title": lesson["title"], "column": lesson["column"], "completed_at": now}, now=now)
+            "lesson_title": lesson["title"], "column": lesson["column"],
+            "completed_at": now}, now=now)
         completion = {"_id": key, "lesson_id": lesson["_id"], "worker_id": worker_id,
                       "completed_at": now}
 
@@ -147,10 +145,8 @@ class LearningStore(BaseStore):
         return question
 
     def get_question(self, question_id):
-        question = self.db.questions.find_one({"_id": question_id})
-        if question is None:
-            raise exceptions.question_not_found()
-        return question
+        return found(self.db.questions.find_one({"_id": question_id}),
+                     exceptions.question_not_found)
 
     def update_question(self, question_id, changes, now):
         current = self.get_question(question_id)
@@ -182,10 +178,7 @@ class LearningStore(BaseStore):
         return quiz
 
     def get_quiz(self, quiz_id):
-        quiz = self.db.quizzes.find_one({"_id": quiz_id})
-        if quiz is None:
-            raise exceptions.quiz_not_found()
-        return quiz
+        return found(self.db.quizzes.find_one({"_id": quiz_id}), exceptions.quiz_not_found)
 
     def update_quiz(self, quiz_id, changes, now):
         current = self.get_quiz(quiz_id)
@@ -250,10 +243,8 @@ class LearningStore(BaseStore):
 
     def get_attempt(self, attempt_id, worker_id):
         """The worker's own attempt; anyone else's is "not found"."""
-        attempt = self.db.attempts.find_one({"_id": attempt_id, "worker_id": worker_id})
-        if attempt is None:
-            raise exceptions.attempt_not_found()
-        return attempt
+        return found(self.db.attempts.find_one({"_id": attempt_id, "worker_id": worker_id}),
+                     exceptions.attempt_not_found)
 
     def submit(self, attempt, outcome, now):
         """(the graded attempt, events): ``quiz_passed`` on the first pass only."""

@@ -12,7 +12,7 @@ from pymongo.errors import DuplicateKeyError
 from services.ledger import exceptions
 from services.ledger.posting import Books, points_event
 from shared.ids import new_id
-from shared.store import one_page
+from shared.store import found, one_page
 
 
 class RewardsMixin:
@@ -38,9 +38,7 @@ class RewardsMixin:
                                                      return_document=ReturnDocument.AFTER)
         if reward is not None:
             return reward
-        existing = self.db.rewards.find_one({"_id": reward_id})
-        if existing is None:
-            raise exceptions.reward_not_found()
+        existing = found(self.db.rewards.find_one({"_id": reward_id}), exceptions.reward_not_found)
         raise exceptions.stock_would_go_negative(existing["stock"])
 
     def my_redemptions(self, worker_id, page, per_page):
@@ -98,9 +96,8 @@ class RewardsMixin:
             return_document=ReturnDocument.AFTER, session=session)
         if reward is not None:
             return reward
-        existing = self.db.rewards.find_one({"_id": reward_id}, session=session)
-        if existing is None:
-            raise exceptions.reward_not_found()
+        existing = found(self.db.rewards.find_one({"_id": reward_id}, session=session),
+                         exceptions.reward_not_found)
         if existing["status"] != "active":
             raise exceptions.reward_unavailable()
         raise exceptions.out_of_stock()

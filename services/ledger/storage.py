@@ -32,7 +32,7 @@ from services.ledger.schemas import EARNINGS
 from services.ledger.posting import Books, points_event
 from services.ledger.rewards import RewardsMixin
 from shared.domain import china_day
-from shared.store import BaseStore, is_transient, one_page
+from shared.store import BaseStore, found, is_transient, one_page
 from shared.worker_facts import remember_worker
 
 EXPIRING_SOON = timedelta(days=30)
@@ -278,10 +278,7 @@ class LedgerStore(RewardsMixin, BaseStore):
     # ---- reading -----------------------------------------------------------
 
     def get_account(self, worker_id):
-        account = self.db.accounts.find_one({"_id": worker_id})
-        if account is None:
-            raise exceptions.account_not_found()
-        return account
+        return found(self.db.accounts.find_one({"_id": worker_id}), exceptions.account_not_found)
 
     def balance(self, worker_id, now):
         """What a worker sees: a worker the ledger has not heard of yet has 0."""
@@ -295,10 +292,7 @@ class LedgerStore(RewardsMixin, BaseStore):
                 "next_expiry_at": min((lot["expires_at"] for lot in soon), default=None)}
 
     def get_entry(self, entry_id):
-        entry = self.db.entries.find_one({"_id": entry_id})
-        if entry is None:
-            raise exceptions.entry_not_found()
-        return entry
+        return found(self.db.entries.find_one({"_id": entry_id}), exceptions.entry_not_found)
 
     def statement(self, worker_id, page, per_page):
         """(entries newest first, each with the reversal that undid it, total)."""
