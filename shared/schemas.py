@@ -116,6 +116,14 @@ class Paging(Schema):
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
+def refuse_repeats(data, field, key, message):
+    """A cross-field rule: no two items of the list ``data[field]`` share
+    ``item[key]`` (one answer per question, one rule per code)."""
+    keys = [item[key] for item in data.get(field, ())]
+    if len(keys) != len(set(keys)):
+        raise ValidationError({field: [message]})
+
+
 def checked(rule, document):
     """``rule(document)``: a schema's cross-field rule run again on the whole
     document a store has merged with an edit; its ValidationError is the one

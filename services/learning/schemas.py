@@ -12,7 +12,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 from shared.clock import to_millis
 # The columns' codes and names are the lesson_completed event's vocabulary too.
 from shared.event_schemas.learning import COLUMNS
-from shared.schemas import Link, Name, Paging, PartialUpdate, Text, count
+from shared.schemas import Link, Name, Paging, PartialUpdate, Text, count, refuse_repeats
 
 QUESTION_KINDS = ("single", "multiple", "true_false")
 PUBLISHED, DRAFT = "published", "draft"
@@ -242,9 +242,7 @@ class SubmissionRequest(Schema):
     @validates_schema
     def one_answer_per_question(self, data, **kwargs):
         """at most one answer per question_id"""
-        ids = [answer["question_id"] for answer in data.get("answers", ())]
-        if len(ids) != len(set(ids)):
-            raise ValidationError({"answers": ["每道题只能作答一次"]})
+        refuse_repeats(data, "answers", "question_id", "每道题只能作答一次")
 
 
 class AttemptQuestion(Schema):

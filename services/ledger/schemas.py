@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from shared.domain import DISTRICTS, OCCUPATIONS
-from shared.schemas import IdempotencyKey, Name, Paging, PartialUpdate, Text, count
+from shared.schemas import IdempotencyKey, Name, Paging, PartialUpdate, Text, count, refuse_repeats
 
 # ---- the earning table ---------------------------------------------------------
 # Every event the ledger awards points for, one entry each. Adding an earning
@@ -87,9 +87,7 @@ class RuleSetRequest(Schema):
     @validates_schema
     def one_rule_per_code(self, data, **kwargs):
         """at most one rule per code"""
-        codes = [rule["code"] for rule in data.get("rules", ())]
-        if len(codes) != len(set(codes)):
-            raise ValidationError({"rules": ["每类活动只能有一条规则"]})
+        refuse_repeats(data, "rules", "code", "每类活动只能有一条规则")
 
 
 class RuleSet(Schema):
