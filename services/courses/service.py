@@ -110,8 +110,11 @@ class CoursesService(ServiceBase, EventSource, EventConsumer):
         result, events = booking.book(self.store, self.settings, cls, worker.id, key, now)
         if events:  # something was taken: tell, and say so if it was the last
             self.relay.publish(events)
-            full = self.store.mark_class_full(cls, now)
-            self.relay.publish(full)
+            # class_full is dated when fullness is checked, not when the tap
+            # began: the gateway trusts it only if nothing was freed after its
+            # date (gateway/class_facts.py), and a concurrent tap that gave a
+            # place back a moment after this one began would void it.
+            self.relay.publish(self.store.mark_class_full(cls, utcnow()))
         return schemas.BookingResult().dump(result)
 
     @rpc

@@ -98,11 +98,14 @@ def test_book_seat_passes_the_key_and_the_clock_and_publishes_what_was_taken():
     svc.store.mark_class_full.return_value = full
     answer = {"class_id": "c1", "status": "booked", "position": None,
               "offer_expires_at": None, "at": NOW}
+    checked_at = NOW + timedelta(milliseconds=40)
     with mock.patch.object(courses_service.booking, "book",
-                           return_value=(answer, taken)) as book:
+                           return_value=(answer, taken)) as book, \
+            mock.patch.object(courses_service, "utcnow", side_effect=[NOW, checked_at]):
         result = svc.book_seat("c1", idempotency_key="tap-key-0001")
     book.assert_called_once_with(svc.store, SETTINGS, cls, "w1", "tap-key-0001", NOW)
-    svc.store.mark_class_full.assert_called_once_with(cls, NOW)
+    # class_full is dated when fullness is checked, after the take.
+    svc.store.mark_class_full.assert_called_once_with(cls, checked_at)
     assert svc.relay.publish.call_args_list == [mock.call(taken), mock.call(full)]
     assert [call.args[0].outbox for call in svc.relay.publish.call_args_list] == [
         "the seat", "the outbox"]
