@@ -17,6 +17,10 @@ DEFAULTS = {
     "REFRESH_TOKEN_TTL_SECONDS": str(30 * 24 * 3600),
     "LOGIN_MAX_FAILURES": "5",
     "LOGIN_LOCK_SECONDS": "900",
+    # identity: how long the refresh token just replaced still answers the
+    # same new pair (a retry), longer than the gateway's RPC timeout so a
+    # retry after a timed-out refresh is still inside.
+    "REFRESH_REUSE_GRACE_SECONDS": "10",
     "RPC_TIMEOUT_SECONDS": "5",
     "OUTBOX_RELAY_INTERVAL_SECONDS": "2",
     "LOG_LEVEL": "INFO",

@@ -95,6 +95,7 @@ def service_config(amqp_uri, mongo_uri, db_prefix):
         "REFRESH_TOKEN_TTL_SECONDS": 3600,
         "LOGIN_MAX_FAILURES": 3,
         "LOGIN_LOCK_SECONDS": 60,
+        "REFRESH_REUSE_GRACE_SECONDS": 10,
     }
 
 

@@ -11,6 +11,7 @@ def service_config():
         "REFRESH_TOKEN_TTL_SECONDS": int_setting("REFRESH_TOKEN_TTL_SECONDS"),
         "LOGIN_MAX_FAILURES": int_setting("LOGIN_MAX_FAILURES"),
         "LOGIN_LOCK_SECONDS": int_setting("LOGIN_LOCK_SECONDS"),
+        "REFRESH_REUSE_GRACE_SECONDS": int_setting("REFRESH_REUSE_GRACE_SECONDS"),
     }
 
 
@@ -21,6 +22,9 @@ class IdentitySettings:
     refresh_ttl: int
     max_failures: int
     lock_seconds: int
+    # 0 (no window) unless configured: settings built by hand in unit tests
+    # need not name it.
+    reuse_grace: int = 0
 
     @classmethod
     def from_config(cls, config):
@@ -28,4 +32,5 @@ class IdentitySettings:
                    access_ttl=config["ACCESS_TOKEN_TTL_SECONDS"],
                    refresh_ttl=config["REFRESH_TOKEN_TTL_SECONDS"],
                    max_failures=config["LOGIN_MAX_FAILURES"],
-                   lock_seconds=config["LOGIN_LOCK_SECONDS"])
+                   lock_seconds=config["LOGIN_LOCK_SECONDS"],
+                   reuse_grace=config["REFRESH_REUSE_GRACE_SECONDS"])

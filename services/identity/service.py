@@ -73,25 +73,30 @@ class IdentityService(ServiceBase, EventSource):
     def refresh_session(self, request):
         presented = load(schemas.RefreshTokenRequest, request)["refresh_token"]
         now = utcnow()
-        refresh_token, new_hash = tokens.new_refresh_token()
-        session = self._rotated(tokens.hash_refresh_token(presented), new_hash, now)
+        # A rotation and a retry inside the grace window both answer the
+        # presented token's successor: the same new pair, however many ask.
+        refresh_token = tokens.successor_of(presented, self.settings)
+        session = self._refreshed(tokens.hash_refresh_token(presented),
+                                  tokens.hash_refresh_token(refresh_token), now)
         worker = self.store.get_worker(session["worker_id"])
         return self._token_pair(worker, session["_id"], refresh_token, now)
 
-    def _rotated(self, token_hash, new_hash, now):
-        """The session, its refresh token swapped for the new one, as
-        sessions.refresh_verdict allows. A concurrent refresh or logout that
-        changed the session between the read and the swap sends it round
-        again, to be judged as it is now."""
+    def _refreshed(self, token_hash, new_hash, now):
+        """The session, its refresh token swapped for the new one (or swapped
+        already, for a retry), as sessions.refresh_verdict allows. A
+        concurrent refresh or logout that changed the session between the read
+        and the swap sends it round again, to be judged as it is now."""
         session = self.store.session_of_token(token_hash)
-        verdict = sessions.refresh_verdict(session, token_hash, now)
+        verdict = sessions.refresh_verdict(session, token_hash, now, self.settings.reuse_grace)
         if verdict == sessions.REUSED:
             self.store.revoke_session(session["_id"], now, because="refresh_token_reused")
             raise exceptions.refresh_token_reused()
         if verdict == sessions.INVALID:
             raise exceptions.invalid_refresh_token()
+        if verdict == sessions.REPLAY:
+            return session
         rotated = self.store.rotate_session(session["_id"], token_hash, new_hash, now)
-        return rotated or self._rotated(token_hash, new_hash, now)
+        return rotated or self._refreshed(token_hash, new_hash, now)
 
     @rpc
     def log_out(self, request):

@@ -34,7 +34,10 @@ SUBSCRIBER = "tests.support.subscriber"
 def system(e2e_amqp_uri, mongo_uri, tmp_path_factory):
     env = {"AMQP_URI": e2e_amqp_uri, "MONGO_URI": mongo_uri, "MONGO_DB_PREFIX": DB_PREFIX,
            "JWT_SECRET": TEST_JWT_SECRET, "LOGIN_MAX_FAILURES": "3",
-           "LOGIN_LOCK_SECONDS": "60", "RPC_TIMEOUT_SECONDS": "5"}
+           "LOGIN_LOCK_SECONDS": "60", "RPC_TIMEOUT_SECONDS": "5",
+           # The journey presents a rotated-away token at once and expects
+           # theft; the grace window is proved in tests/integration.
+           "REFRESH_REUSE_GRACE_SECONDS": "0"}
     logs = tmp_path_factory.mktemp("system-logs")
     with System(env, embedded_mongo.free_port(), processes={SUBSCRIBER: 1},
                 log_dir=logs) as running:

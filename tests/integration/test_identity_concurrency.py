@@ -1,9 +1,13 @@
 """Races the database must settle: the same phone or the same application
-submitted many times at once gives exactly one result."""
+submitted many times at once gives exactly one result; the same refresh
+token presented many times at once gives the same new pair."""
 import eventlet
+import jwt
 import pytest
 
-from shared.errors import Conflict
+from shared.caller import Caller
+from shared.errors import Conflict, Unauthenticated
+from tests.support.concurrency import run_together
 
 
 def run_at_once(count, call):
@@ -67,3 +71,36 @@ def test_one_application_approved_many_times_at_once_gets_one_member_number(
     # The counter moved once: no number was handed out and lost.
     assert db.counters.find_one()["value"] == 1
     assert db.outbox.count_documents({"type": "membership_approved"}) == 1
+
+
+def refresh_or_code(proxy, token):
+    """A refresh's pair, or the code it was refused with."""
+    try:
+        return proxy.identity.refresh_session({"refresh_token": token})
+    except Unauthenticated as refused:
+        return refused.code
+
+
+def test_many_refreshes_with_one_token_at_once_all_get_the_same_new_pair(
+        identity, proxies, logged_in):
+    """A phone retrying a refresh is not a thief: every one of the
+    simultaneous refreshes answers the one new refresh token, and the session
+    lives on."""
+    _, tokens, _ = logged_in()
+    callers = proxies(None, 6)
+    outcomes = run_together([lambda proxy=proxy: refresh_or_code(proxy, tokens["refresh_token"])
+                             for proxy in callers])
+    assert all(isinstance(outcome, dict) for outcome in outcomes), outcomes
+    new_tokens = {outcome["refresh_token"] for outcome in outcomes}
+    assert len(new_tokens) == 1 and tokens["refresh_token"] not in new_tokens
+    # Each access token is for the one session, and that session is live.
+    sessions = {jwt.decode(outcome["access_token"], options={"verify_signature": False})["sid"]
+                for outcome in outcomes}
+    assert len(sessions) == 1
+    pair = outcomes[0]
+    claims = jwt.decode(pair["access_token"], options={"verify_signature": False})
+    as_worker = Caller(id=claims["sub"], roles=tuple(claims["roles"]), session_id=claims["sid"])
+    assert proxies(as_worker, 1)[0].identity.get_own_profile()["id"] == claims["sub"]
+    # The new token refreshes as any current one does.
+    after = callers[0].identity.refresh_session({"refresh_token": pair["refresh_token"]})
+    assert after["refresh_token"] not in new_tokens | {tokens["refresh_token"]}

@@ -1,6 +1,9 @@
 """identity over real RabbitMQ and the embedded MongoDB, in one container."""
+import time
+
 import pytest
 
+from services.identity.service import IdentityService
 from shared.caller import Caller
 from shared.errors import Conflict, Forbidden, InvalidInput, TooManyAttempts, Unauthenticated
 
@@ -57,11 +60,18 @@ def test_unknown_phone_and_wrong_password_look_the_same(identity, anonymous, mak
     assert codes[0] == codes[1]
 
 
-def test_refresh_rotates_and_a_reused_token_revokes_the_session(identity, anonymous, logged_in):
+def test_refresh_rotates_and_a_token_reused_after_the_window_revokes_the_session(
+        run_service, anonymous, logged_in):
+    run_service(IdentityService, REFRESH_REUSE_GRACE_SECONDS=2)
     _, tokens, _ = logged_in()
     first = tokens["refresh_token"]
     second = anonymous.identity.refresh_session({"refresh_token": first})["refresh_token"]
     assert second != first
+    # Inside the window the retry is answered, with the same token...
+    again = anonymous.identity.refresh_session({"refresh_token": first})["refresh_token"]
+    assert again == second
+    # ...after it, the old token coming back means someone else holds it.
+    time.sleep(2.1)
     with pytest.raises(Unauthenticated) as raised:
         anonymous.identity.refresh_session({"refresh_token": first})
     assert raised.value.code == "REFRESH_TOKEN_REUSED"

@@ -1,4 +1,5 @@
 """identity's entrypoint logic with its dependencies replaced (no broker, no DB)."""
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from unittest.mock import ANY
 
@@ -18,13 +19,15 @@ REFRESH_TOKEN = "r" * 43
 
 
 def session(**changes):
+    now = datetime.now(timezone.utc)
     return dict({"_id": "s1", "worker_id": "w1", "token_hash": "current",
                  "previous_hashes": ["earlier"], "revoked_at": None,
-                 "expires_at": datetime.now(timezone.utc) + timedelta(days=1)}, **changes)
+                 "rotated_at": now - timedelta(hours=1),
+                 "expires_at": now + timedelta(days=1)}, **changes)
 
 
-def service(caller=None, **dependencies):
-    svc = worker_factory(IdentityService, settings=SETTINGS,
+def service(caller=None, settings=SETTINGS, **dependencies):
+    svc = worker_factory(IdentityService, settings=settings,
                          caller=caller or Caller(), **dependencies)
     svc.store.get_session.return_value = session()
     return svc
@@ -119,6 +122,23 @@ def test_a_refresh_that_loses_the_race_is_judged_again():
     assert raised.value.code == "REFRESH_TOKEN_REUSED"
     assert svc.store.rotate_session.call_count == 1
     svc.store.revoke_session.assert_called_once()
+
+
+def test_a_refresh_that_loses_the_race_inside_the_window_answers_the_winners_pair():
+    svc = service(settings=replace(SETTINGS, reuse_grace=10))
+    presented = tokens.hash_refresh_token(REFRESH_TOKEN)
+    successor = tokens.successor_of(REFRESH_TOKEN, SETTINGS)
+    svc.store.session_of_token.side_effect = [
+        session(token_hash=presented),
+        session(token_hash=tokens.hash_refresh_token(successor), previous_hashes=[presented],
+                rotated_at=datetime.now(timezone.utc))]
+    svc.store.rotate_session.return_value = None
+    svc.store.get_worker.return_value = {"_id": "w1", "roles": ["worker"]}
+    pair = svc.refresh_session({"refresh_token": REFRESH_TOKEN})
+    # The token the winner stored the hash of, and no second swap.
+    assert pair["refresh_token"] == successor
+    assert svc.store.rotate_session.call_count == 1
+    svc.store.revoke_session.assert_not_called()
 
 
 def test_a_refresh_rotates_the_current_token_and_answers_a_new_pair():

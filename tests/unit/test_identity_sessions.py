@@ -7,11 +7,18 @@ import pytest
 from services.identity import sessions
 
 NOW = datetime(2026, 7, 1, 2, 0, tzinfo=timezone.utc)
+GRACE = 10
 
 
 def session(**changes):
-    return dict({"_id": "s1", "token_hash": "current", "previous_hashes": ["earlier"],
-                 "revoked_at": None, "expires_at": NOW + timedelta(days=1)}, **changes)
+    """Rotated from "earlier" to "current" an hour ago, long past the window."""
+    return dict({"_id": "s1", "token_hash": "current", "previous_hashes": ["older", "earlier"],
+                 "revoked_at": None, "rotated_at": NOW - timedelta(hours=1),
+                 "expires_at": NOW + timedelta(days=1)}, **changes)
+
+
+def just_rotated(seconds_ago, **changes):
+    return session(rotated_at=NOW - timedelta(seconds=seconds_ago), **changes)
 
 
 def test_a_session_is_live_until_it_expires_or_is_revoked():
@@ -32,4 +39,28 @@ def test_a_session_is_live_until_it_expires_or_is_revoked():
     (None, "unknown", sessions.INVALID),
 ])
 def test_what_a_presented_refresh_token_does(found, token_hash, verdict):
-    assert sessions.refresh_verdict(found, token_hash, NOW) == verdict
+    assert sessions.refresh_verdict(found, token_hash, NOW, GRACE) == verdict
+
+
+@pytest.mark.parametrize("found, token_hash, verdict", [
+    # The token just replaced, again inside the window: a retry, same pair.
+    (just_rotated(0), "earlier", sessions.REPLAY),
+    (just_rotated(GRACE - 1), "earlier", sessions.REPLAY),
+    # A loser of the race may have read the clock just before the winner.
+    (just_rotated(-1), "earlier", sessions.REPLAY),
+    # The window is open until, not at, its end.
+    (just_rotated(GRACE), "earlier", sessions.REUSED),
+    # Only the token just replaced: one replaced before it is reuse at once.
+    (just_rotated(0), "older", sessions.REUSED),
+    (just_rotated(0), "current", sessions.ROTATE),
+    (just_rotated(0, revoked_at=NOW), "earlier", sessions.INVALID),
+    # A session that ran out answers no pair, but a retry is no theft.
+    (just_rotated(0, expires_at=NOW), "earlier", sessions.INVALID),
+])
+def test_within_the_grace_window_the_replaced_token_answers_the_same_pair(
+        found, token_hash, verdict):
+    assert sessions.refresh_verdict(found, token_hash, NOW, GRACE) == verdict
+
+
+def test_no_grace_window_makes_every_later_reuse_a_theft():
+    assert sessions.refresh_verdict(just_rotated(0), "earlier", NOW, 0) == sessions.REUSED
