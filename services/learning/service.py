@@ -181,16 +181,18 @@ class LearningService(ServiceBase, EventSource, EventConsumer, KeepsWorkerFacts)
     @rpc
     def start_attempt(self, quiz_id):
         """A new attempt (201), or the worker's open one still in time (200):
-        starting again, e.g. after the app was closed, resumes rather than
-        using up another of the day's attempts."""
+        starting again, e.g. after the app was closed or twice at once,
+        resumes rather than using up another of the day's attempts."""
         worker = self.caller.require_authenticated()
         quiz, now = self.store.get_quiz(quiz_id), utcnow()
         scoring.check_startable(quiz, now)
-        resumed = scoring.to_resume(self.store.latest_open_attempt(quiz_id, worker.id), now)
-        if resumed is not None:
-            return self._attempt(resumed, now, resumed=True)
-        questions = self._draw(quiz)
-        return self._attempt(self.store.start_attempt(quiz, worker.id, questions, now), now)
+        in_time = scoring.to_resume(self.store.latest_open_attempt(quiz_id, worker.id), now)
+        if in_time is not None:
+            return self._attempt(in_time, now, resumed=True)
+        # A concurrent start may still open it first: the store then gives
+        # that one back, resumed.
+        attempt, resumed = self.store.start_attempt(quiz, worker.id, self._draw(quiz), now)
+        return self._attempt(attempt, now, resumed=resumed)
 
     def _draw(self, quiz):
         """The questions of a new attempt, copied from the bank."""

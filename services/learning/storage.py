@@ -10,7 +10,11 @@ attempts, first passes, and a local copy of workers' facts.
 - ``attempts``: each takes a numbered slot 1..attempts_per_day of its
   (quiz, worker, China day), under a unique index, so concurrent starts cannot
   exceed the daily limit: the loser of a slot tries the next one, and there is
-  no counter to drift.
+  no counter to drift. The worker's latest open attempt of a quiz is marked
+  ``current``, under a unique partial index, so concurrent starts open one
+  attempt and the others get it back; submitting it, or a start finding it
+  past its deadline, removes the mark (an expired attempt stays ``open``:
+  under "zero" it can still be submitted, scored 0).
 - ``passes``: ``_id`` is (quiz, worker); written in the submission's
   transaction, so only the first passing submission emits ``quiz_passed``
   even when two pass at the same moment (their transactions conflict and the
@@ -19,9 +23,10 @@ attempts, first passes, and a local copy of workers' facts.
 
 Every verb is given the time (``now``); none reads the clock. A write that
 can cause an event returns ``(document, events)``, the events being those
-it stored in the outbox (the entrypoint publishes them); the others (lessons,
-questions, quizzes, starting an attempt) return the document. The quiz's
-rules are scoring.py's; the verbs apply them and guard against races.
+it stored in the outbox (the entrypoint publishes them); starting an attempt
+returns ``(attempt, resumed)``; the others (lessons, questions, quizzes)
+return the document. The quiz's rules are scoring.py's; the verbs apply them
+and guard against races.
 """
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
@@ -37,10 +42,16 @@ from shared.store import BaseStore, found, one_page
 from shared.worker_facts import remember_worker
 
 SOURCE = "learning"
+CURRENT_INDEX = "one_current_attempt"
 
 
 def pass_key(quiz_id, worker_id):
     return "{}:{}".format(quiz_id, worker_id)
+
+
+def clashed_on(error, index):
+    """Whether a DuplicateKeyError is that index's (its message names it)."""
+    return "index: {} ".format(index) in str(error)
 
 
 def paged(cursor, query):
@@ -62,6 +73,10 @@ class LearningStore(BaseStore):
         db.attempts.create_index([("quiz_id", ASCENDING), ("worker_id", ASCENDING),
                                   ("day", ASCENDING), ("slot", ASCENDING)],
                                  unique=True, name="one_per_slot")
+        # One current attempt per (quiz, worker): concurrent starts open one.
+        db.attempts.create_index([("quiz_id", ASCENDING), ("worker_id", ASCENDING)],
+                                 unique=True, name=CURRENT_INDEX,
+                                 partialFilterExpression={"current": True})
         db.attempts.create_index([("quiz_id", ASCENDING), ("worker_id", ASCENDING),
                                   ("status", ASCENDING), ("deadline", DESCENDING)])
         db.attempts.create_index([("quiz_id", ASCENDING), ("status", ASCENDING)])
@@ -219,27 +234,51 @@ class LearningStore(BaseStore):
             {"$group": {"_id": "$quiz_id", "n": {"$sum": 1}}}])}
 
     def start_attempt(self, quiz, worker_id, questions, now):
-        """A new attempt in the first free slot of today's, or DAILY_ATTEMPTS_USED.
+        """(attempt, resumed): a new attempt in the first free slot of today's
+        (resumed False), or the worker's current attempt still in time that a
+        concurrent start made first (resumed True), or DAILY_ATTEMPTS_USED.
         Slots are only ever taken, never freed, so the count of today's
         attempts is where the free ones start; a concurrent start that took
-        that slot first sends this one on to the next."""
+        that slot first sends this one on to the next. A current attempt past
+        its deadline stops being current, and the insert is tried again."""
         day, limit = china_day(now), quiz["attempts_per_day"]
         attempt = {
             "quiz_id": quiz["_id"], "quiz_title": quiz["title"], "worker_id": worker_id,
-            "day": day, "status": OPEN, "started_at": now,
+            "day": day, "status": OPEN, "current": True, "started_at": now,
             "deadline": scoring.deadline_of(now, quiz["time_limit_seconds"]),
             "time_limit_seconds": quiz["time_limit_seconds"], "pass_mark": quiz["pass_mark"],
             "late_submission": quiz["late_submission"], "questions": questions,
             "submitted_at": None, "score": None, "passed": None, "late": None,
             "results": None}
-        for slot in range(self.attempts_on(quiz["_id"], worker_id, day) + 1, limit + 1):
+        slot = self.attempts_on(quiz["_id"], worker_id, day) + 1
+        while slot <= limit:
+            document = dict(attempt, _id=new_id(), slot=slot)
             try:
-                document = dict(attempt, _id=new_id(), slot=slot)
                 self.db.attempts.insert_one(document)
-                return document
-            except DuplicateKeyError:
-                continue
+                return document, False
+            except DuplicateKeyError as clash:
+                if not clashed_on(clash, CURRENT_INDEX):
+                    slot += 1  # a concurrent start took this slot
+                    continue
+            in_time = self._current_in_time(quiz["_id"], worker_id, now)
+            if in_time is not None:
+                return in_time, True
+        # The last slot may have gone to a concurrent start: then that attempt.
+        in_time = self._current_in_time(quiz["_id"], worker_id, now)
+        if in_time is not None:
+            return in_time, True
         raise exceptions.daily_attempts_used(limit)
+
+    def _current_in_time(self, quiz_id, worker_id, now):
+        """The worker's current attempt if scoring.to_resume would resume it;
+        one past its deadline stops being current, so a new one can start."""
+        current = self.db.attempts.find_one(
+            {"quiz_id": quiz_id, "worker_id": worker_id, "current": True})
+        in_time = scoring.to_resume(current, now)
+        if current is not None and in_time is None:
+            self.db.attempts.update_one({"_id": current["_id"], "current": True},
+                                        {"$unset": {"current": ""}})
+        return in_time
 
     def get_attempt(self, attempt_id, worker_id):
         """The worker's own attempt; anyone else's is "not found"."""
@@ -253,7 +292,8 @@ class LearningStore(BaseStore):
                 {"_id": attempt["_id"], "status": OPEN},
                 {"$set": {"status": SUBMITTED, "submitted_at": now, "score": outcome.score,
                           "passed": outcome.passed, "late": outcome.late,
-                          "results": outcome.results}},
+                          "results": outcome.results},
+                 "$unset": {"current": ""}},
                 return_document=ReturnDocument.AFTER, session=session)
             if graded is None:
                 raise exceptions.already_submitted()

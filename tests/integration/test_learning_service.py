@@ -1,15 +1,16 @@
 """learning over real RabbitMQ and the embedded MongoDB: lessons from draft
 to completion (once), the question bank, quizzes with their daily attempt
-limit under concurrent starts, resuming, the deadline, one submission per
-attempt, the first pass emitted once even when two pass at the same moment,
-the ledger awarding it once, staff statistics, and 4xx answers to bad input."""
+limit under concurrent starts, resuming (concurrent starts open one attempt),
+the deadline, one submission per attempt, the first pass emitted once even
+when two pass at the same moment, the ledger awarding it once, staff
+statistics, and 4xx answers to bad input."""
 import uuid
 from datetime import datetime, timezone
 
 import eventlet
 import pytest
 
-from services.learning import views
+from services.learning import scoring, views
 from services.learning.service import LearningService
 from services.ledger.service import LedgerService
 from shared.clock import utcnow
@@ -51,6 +52,9 @@ def new_quiz(as_staff, bank):
         body.update(overrides)
         return as_staff.create_quiz(body), answers
     return make
+
+
+FAILED = scoring.Outcome(score=0, passed=False, late=False, results=[])
 
 
 def right(attempt, answers):
@@ -208,16 +212,44 @@ def test_the_daily_limit_holds_under_concurrent_starts(new_quiz, rpc_as, store):
     started = {o["id"] for o in outcomes if isinstance(o, dict)}
     assert 1 <= len(started) <= 2, outcomes
     assert all(isinstance(o, dict) or o == "DAILY_ATTEMPTS_USED" for o in outcomes), outcomes
-    # The store itself, without resuming: many starts at once take slots 1 and 2 only.
+    # The store itself: many starts at once open one attempt and give it to
+    # all; after it is submitted, the next such round takes slot 2, and then
+    # every start is refused.
     other = worker()
     full_quiz = store.get_quiz(quiz["id"])
-    taken = run_together([lambda: store.start_attempt(full_quiz, other.id, [], utcnow())
-                          for _ in range(8)])
-    assert sorted(t["slot"] for t in taken if isinstance(t, dict)) == [1, 2]
-    assert taken.count("DAILY_ATTEMPTS_USED") == 6
+    taken = []
+    for _ in range(3):
+        taken += run_together([lambda: store.start_attempt(full_quiz, other.id, [], utcnow())
+                               for _ in range(8)])
+        for attempt in {t[0]["_id"]: t[0] for t in taken[-8:] if isinstance(t, tuple)}.values():
+            store.submit(attempt, FAILED, utcnow())
+    assert sorted(t[0]["slot"] for t in taken if isinstance(t, tuple) and not t[1]) == [1, 2]
+    assert [t[1] for t in taken if isinstance(t, tuple)].count(True) == 14
+    assert taken.count("DAILY_ATTEMPTS_USED") == 8
     for who in (me, other):
         assert store.db.attempts.count_documents({"quiz_id": quiz["id"],
                                                   "worker_id": who.id}) <= 2
+
+
+@pytest.mark.parametrize("per_day, used", [(3, 0), (1, 0), (2, 1)])
+def test_concurrent_starts_by_one_worker_open_one_attempt(new_quiz, rpc_as, store,
+                                                          per_day, used):
+    """One new attempt (201), the rest get it back (200); also when it takes
+    the day's last slot, where a start that lost the slot must not answer
+    DAILY_ATTEMPTS_USED."""
+    quiz, answers = new_quiz(attempts_per_day=per_day)
+    me = worker()
+    for _ in range(used):
+        done = rpc_as(me).learning.start_attempt(quiz["id"])
+        rpc_as(me).learning.submit_attempt(done["id"], wrong(done, answers))
+    outcomes = run_together([lambda: rpc_as(me).learning.start_attempt(quiz["id"])
+                             for _ in range(8)])
+    assert all(isinstance(o, dict) for o in outcomes), outcomes
+    assert len({o["id"] for o in outcomes}) == 1, outcomes
+    assert sorted(o["resumed"] for o in outcomes) == [False] + [True] * 7, outcomes
+    assert rpc_as(me).learning.get_quiz(quiz["id"])["my_attempts_today"] == used + 1
+    assert store.db.attempts.count_documents({"quiz_id": quiz["id"],
+                                              "worker_id": me.id}) == used + 1
 
 
 def test_two_passing_submissions_at_once_emit_one_quiz_passed(new_quiz, rpc_as, store):
@@ -225,7 +257,11 @@ def test_two_passing_submissions_at_once_emit_one_quiz_passed(new_quiz, rpc_as, 
     me = worker()
     full_quiz = store.get_quiz(quiz["id"])
     questions = [views.question_copy(q) for q in store.questions_by_id(answers).values()]
-    attempts = [store.start_attempt(full_quiz, me.id, questions, utcnow()) for _ in range(2)]
+    # The second started once the first is past its deadline (the store is
+    # told the time), so it is a new attempt; the first is still open.
+    first, _ = store.start_attempt(full_quiz, me.id, questions, utcnow())
+    second, _ = store.start_attempt(full_quiz, me.id, questions, first["deadline"])
+    attempts = [first, second]
     body = {"answers": [{"question_id": q, "choices": a} for q, a in answers.items()]}
     outcomes = run_together([lambda a=a: rpc_as(me).learning.submit_attempt(a["_id"], body)
                              for a in attempts])

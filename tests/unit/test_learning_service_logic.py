@@ -89,7 +89,8 @@ def test_an_open_attempt_past_its_deadline_is_not_resumed():
     svc.store.questions_by_id.return_value = {
         q: {"_id": q, "kind": "single", "text": q, "options": ["甲", "乙"], "answer": [0],
             "explanation": "", "topic": "党史"} for q in ("q1", "q2")}
-    svc.store.start_attempt.return_value = open_attempt(NOW + timedelta(minutes=5), "a2")
+    svc.store.start_attempt.return_value = (open_attempt(NOW + timedelta(minutes=5), "a2"),
+                                            False)
     answer = svc.start_attempt("quiz1")
     assert (answer["id"], answer["resumed"]) == ("a2", False)
     quiz, worker_id, questions, _ = svc.store.start_attempt.call_args.args
