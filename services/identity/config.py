@@ -22,9 +22,7 @@ class IdentitySettings:
     refresh_ttl: int
     max_failures: int
     lock_seconds: int
-    # 0 (no window) unless configured: settings built by hand in unit tests
-    # need not name it.
-    reuse_grace: int = 0
+    reuse_grace: int
 
     @classmethod
     def from_config(cls, config):

@@ -9,7 +9,7 @@ from shared.errors import TooManyAttempts, Unauthenticated
 
 NOW = datetime(2026, 7, 1, 2, 0, tzinfo=timezone.utc)
 SETTINGS = IdentitySettings(jwt_secret="s" * 40, access_ttl=900, refresh_ttl=3600,
-                            max_failures=3, lock_seconds=600)
+                            max_failures=3, lock_seconds=600, reuse_grace=0)
 
 
 def worker(locked_until=None):

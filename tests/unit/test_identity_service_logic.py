@@ -13,7 +13,7 @@ from shared.caller import Caller
 from shared.errors import Conflict, Forbidden, TooManyAttempts, Unauthenticated
 
 SETTINGS = IdentitySettings(jwt_secret="s" * 40, access_ttl=900, refresh_ttl=3600,
-                            max_failures=3, lock_seconds=600)
+                            max_failures=3, lock_seconds=600, reuse_grace=0)
 WORKER = Caller(id="w1", roles=("worker",), session_id="s1")
 REFRESH_TOKEN = "r" * 43
 

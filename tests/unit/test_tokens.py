@@ -9,7 +9,7 @@ from services.identity.config import IdentitySettings
 from shared.tokens import decode_access_token
 
 SETTINGS = IdentitySettings(jwt_secret="s" * 40, access_ttl=900, refresh_ttl=3600,
-                            max_failures=5, lock_seconds=900)
+                            max_failures=5, lock_seconds=900, reuse_grace=0)
 WORKER = {"_id": "w1", "roles": ["worker"]}
 
 
