@@ -104,12 +104,14 @@ def file_response(result, media_type):
 def call_service(route, path_params, caller, context, kwargs):
     shortcut = current_app.extensions["shortcuts"].get((route.service, route.rpc))
     if shortcut is None:
-        return rpc_pool().call(route.service, route.rpc, context, **kwargs)
+        return rpc_pool().call(route.service, route.rpc, context, kwargs,
+                               changes=route.changes)
     answer = shortcut.before(path_params, caller, kwargs)  # may refuse here
     if answer is not None:
         return answer
     try:
-        result = rpc_pool().call(route.service, route.rpc, context, **kwargs)
+        result = rpc_pool().call(route.service, route.rpc, context, kwargs,
+                                 changes=route.changes)
     except DomainError as error:
         shortcut.after(path_params, caller, kwargs, error=error)
         raise

@@ -2,7 +2,7 @@
 from flask import jsonify
 
 from shared.errors import (Conflict, DomainError, Forbidden, InvalidInput, NotFound,
-                           TooManyAttempts, Unauthenticated)
+                           TooManyAttempts, Unauthenticated, Unavailable)
 
 STATUS_BY_ERROR = {
     InvalidInput: 422,
@@ -11,7 +11,11 @@ STATUS_BY_ERROR = {
     NotFound: 404,
     Conflict: 409,
     TooManyAttempts: 429,
+    Unavailable: 503,
 }
+
+
+RETRY_AFTER_SECONDS = "5"
 
 
 class GatewayError(Exception):
@@ -40,7 +44,9 @@ def error_response(status, body, headers=None):
 
 
 def domain_error_response(error: DomainError):
-    return error_response(status_of(error), error.to_body())
+    status = status_of(error)
+    headers = {"Retry-After": RETRY_AFTER_SECONDS} if status == 503 else None
+    return error_response(status, error.to_body(), headers)
 
 
 def gateway_error_response(error: GatewayError):
@@ -49,4 +55,13 @@ def gateway_error_response(error: GatewayError):
 
 
 def service_unavailable(message="服务暂时不可用,请稍后再试"):
-    return GatewayError(503, "SERVICE_UNAVAILABLE", message, {"Retry-After": "5"})
+    return GatewayError(503, "SERVICE_UNAVAILABLE", message,
+                        {"Retry-After": RETRY_AFTER_SECONDS})
+
+
+def outcome_unknown():
+    """A change the service took but did not answer in time: it may or may
+    not have happened, so a blind retry could do it twice."""
+    return GatewayError(504, "OUTCOME_UNKNOWN",
+                        "请求已受理,但未能及时得到结果:请查看预约或积分是否已生效,"
+                        "或用同一个 Idempotency-Key 重试")

@@ -17,7 +17,12 @@ from shared.schemas import AtLeastOne, PartialUpdate, Text
 ERROR_STATUSES = {400: "Malformed request", 401: "Not signed in or token invalid",
                   403: "Role not allowed", 404: "Not found", 409: "Conflicts with current state",
                   413: "Body too large", 422: "Invalid content", 429: "Too many attempts",
-                  503: "A service or the broker is unavailable"}
+                  503: "Not processed: a service or the broker is unavailable, or no service "
+                       "took the request in time. Nothing was done; retry later"}
+# Only for operations that change something (gateway/rpc.py).
+OUTCOME_UNKNOWN = (504, "Outcome unknown: the service took the request but did not answer "
+                        "in time. Check the result (booking, balance) or retry with the same "
+                        "Idempotency-Key")
 
 
 class ErrorBody(Schema):
@@ -119,7 +124,10 @@ def operation(route, converter):
         status, description = route.other_status
         op["responses"][str(status)] = {"description": description, "content": {
             "application/json": {"schema": route.response}}}
-    for status, text in ERROR_STATUSES.items():
+    errors = dict(ERROR_STATUSES)
+    if route.changes:
+        errors.update([OUTCOME_UNKNOWN])
+    for status, text in errors.items():
         op["responses"][str(status)] = {"description": text, "content": {
             "application/json": {"schema": "ErrorBody"}}}
     if not route.public:

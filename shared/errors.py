@@ -60,6 +60,12 @@ class TooManyAttempts(DomainError):
     """Refused for a while, e.g. an account locked after wrong passwords."""
 
 
+@deserialize_to_instance
+class Unavailable(DomainError):
+    """Something the service needs (its database) does not answer just now:
+    try again shortly."""
+
+
 def invalid_from_validation(err):
     """A marshmallow ValidationError as the one error body clients know."""
     return InvalidInput("VALIDATION_FAILED", "提交的内容有误,请检查后重试",

@@ -28,7 +28,7 @@ import time
 from marshmallow import ValidationError
 from nameko.events import event_handler
 from nameko.extensions import DependencyProvider
-from nameko.rpc import rpc
+from shared.rpc import rpc
 from pymongo.errors import DuplicateKeyError
 
 from shared.caller import UNION_STAFF

@@ -13,10 +13,16 @@ def database_name(prefix, service_name):
     return "{}{}".format(prefix, service_name)
 
 
+# Well inside the gateway's RPC deadline (RPC_TIMEOUT_SECONDS, 5 s), so a
+# database that is down (restarting) answers "unavailable, try again" (503)
+# before the caller stops waiting, instead of an outcome-unknown 504.
+SERVER_SELECTION_TIMEOUT_MS = 2000
+
+
 def connect(uri):
     """A client for ``uri``. tz_aware so datetimes come back in UTC, not naive."""
-    return MongoClient(uri, tz_aware=True, serverSelectionTimeoutMS=5000,
-                       connectTimeoutMS=5000)
+    return MongoClient(uri, tz_aware=True, connectTimeoutMS=5000,
+                       serverSelectionTimeoutMS=SERVER_SELECTION_TIMEOUT_MS)
 
 
 class MongoStore(DependencyProvider):

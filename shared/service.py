@@ -1,6 +1,6 @@
 """What every nameko service has: caller, request-id logging, a health RPC."""
 from nameko.extensions import DependencyProvider
-from nameko.rpc import rpc
+from shared.rpc import rpc
 
 from shared.caller import CallerProvider
 from shared.logs import RequestLogContext

@@ -23,3 +23,10 @@ class Route:
     status_of: object = None  # result -> status, when it depends on the answer
     other_status: tuple = ()  # (status, description) that status_of may also answer
     download: str = None     # media type: answered as a file (FileDownload), not JSON
+
+    @property
+    def changes(self):
+        """Whether the call may change something: if its answer is lost
+        after the service took it, the gateway cannot say "nothing happened"
+        (504 OUTCOME_UNKNOWN); a lost read is plainly retried (503)."""
+        return self.method != "GET"

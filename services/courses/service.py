@@ -4,7 +4,7 @@ Entrypoints only: each reads the clock once and passes it on. The rules are in
 rules.py and booking.py, the data in storage.py; a write's events know the
 outbox they are kept in (shared/outbox.Events), so each is published as it comes.
 """
-from nameko.rpc import rpc
+from shared.rpc import rpc
 from nameko.timer import timer
 
 from services.courses import booking, rules, schemas

@@ -5,7 +5,7 @@ Entrypoints only: load the request with its schema, apply the rules
 publish what the store recorded in the outbox. Each entrypoint takes the time
 once and hands it on.
 """
-from nameko.rpc import rpc
+from shared.rpc import rpc
 
 from services.identity import (exceptions, login, membership, passwords, schemas, sessions,
                                tokens)

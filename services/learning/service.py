@@ -5,7 +5,7 @@ rules in scoring.py, what callers see in views.py, the data (and staff
 statistics) in storage.py. Each entrypoint takes the time once and hands it
 to the rules, the store and the views.
 """
-from nameko.rpc import rpc
+from shared.rpc import rpc
 
 from services.learning import schemas, scoring, views, visibility
 from services.learning.config import LearningSettings

@@ -5,7 +5,7 @@ schemas.py): earning rules are in rules.py, expiry order in lots.py,
 posting entries in posting.py, data and reports behind the store's verbs
 (storage.py), which are told the time.
 """
-from nameko.rpc import rpc
+from shared.rpc import rpc
 from nameko.timer import timer
 
 from services.ledger import schemas

@@ -150,7 +150,7 @@ class CountingPool:
     def __init__(self):
         self.calls = 0
 
-    def call(self, service, method, context, **kwargs):
+    def call(self, service, method, context, kwargs=None, changes=False):
         self.calls += 1
         raise Conflict("CLASS_FULL", "名额已满")
 

@@ -47,7 +47,7 @@ class RecordingPool:
     def __init__(self):
         self.calls = []
 
-    def call(self, service, method, context, **kwargs):
+    def call(self, service, method, context, kwargs=None, changes=False):
         self.calls.append((service, method, kwargs))
         raise NotFound("RECORDED", "recorded")
 
