@@ -1,15 +1,20 @@
 """Demo data for `make run`, loaded through the public API like a real client,
 then a banner with where to go and whom to log in as.
 
-Safe to run on every start: an account that exists already is left as it is.
-The process then waits, because honcho stops everything when one process ends.
+Safe to run on every start: an account that exists already is left as it is,
+and so is every class, rule, reward, lesson, question or quiz already there.
+So each step may simply be run again: while the system answers that it is not
+ready (no connection, 502-504, the database not reachable), it is, with a
+growing pause, for at most LOAD_RETRY_SECONDS. A step that still fails, or is
+refused, ends the loader with one clear line and a non-zero exit; supervisord
+reports that and the system keeps running (scripts/run.py).
 """
-import signal
 import sys
 import time
 from datetime import datetime, timedelta, timezone
 
 import requests
+from pymongo.errors import ConnectionFailure
 
 from scripts import demo_learning
 from scripts.staff import ensure_staff
@@ -27,6 +32,11 @@ WORKERS = (
 # 林家浩 is a union member already; 濮岳良 has applied and waits for review.
 APPROVED, PENDING = "13800000003", "13800000004"
 READY_TIMEOUT_SECONDS = 120
+# Long enough for a service restarted by supervisord (its backoff) or the
+# embedded database restarting; short enough that a broken system is reported.
+LOAD_RETRY_SECONDS = 120
+LONGEST_PAUSE_SECONDS = 5
+NOT_READY_STATUSES = (502, 503, 504)
 # 盐工学堂 classes, as the union announces them: (title, category, teacher, venue,
 # days until it starts, hours long, seats, minutes until booking opens, members only)
 CLASSES = (
@@ -75,35 +85,89 @@ def wait_until_healthy(url):
         except requests.RequestException:
             pass
         time.sleep(0.5)
-    sys.exit("the system did not become healthy within {} s".format(READY_TIMEOUT_SECONDS))
+    sys.exit("demo: the system did not become healthy within {} s".format(
+        READY_TIMEOUT_SECONDS))
+
+
+def checked(answer):
+    """The answer, or requests.HTTPError naming the call and the API's error."""
+    if answer.status_code >= 400:
+        request = answer.request
+        raise requests.HTTPError("{} {} answered {} {}".format(
+            request.method, request.path_url, answer.status_code, answer.text[:200].strip()),
+            response=answer)
+    return answer
+
+
+def call(method, url, **kwargs):
+    return checked(requests.request(method, url, timeout=15, **kwargs))
 
 
 def log_in(url, phone, password):
-    answer = requests.post(url + "/api/v1/auth/login",
-                           json={"phone": phone, "password": password}, timeout=15)
-    answer.raise_for_status()
+    answer = call("POST", url + "/api/v1/auth/login",
+                  json={"phone": phone, "password": password})
     return {"Authorization": "Bearer " + answer.json()["access_token"]}
 
 
+def staff_session(url):
+    return log_in(url, STAFF["phone"], STAFF["password"])
+
+
+def not_ready(err):
+    """The system is starting or restarting a part, rather than refusing."""
+    if isinstance(err, requests.HTTPError):
+        return err.response is not None and err.response.status_code in NOT_READY_STATUSES
+    return isinstance(err, (requests.ConnectionError, requests.Timeout, ConnectionFailure))
+
+
+class LoadFailed(Exception):
+    pass
+
+
+def retrying(what, step):
+    """step(), again after a growing pause while the system is not ready."""
+    deadline = time.monotonic() + LOAD_RETRY_SECONDS
+    pause = 0.5
+    while True:
+        try:
+            return step()
+        except Exception as err:
+            if not not_ready(err) or time.monotonic() + pause > deadline:
+                raise LoadFailed("{}: {}".format(what, err)) from err
+            print("demo: {} not ready ({}), again in {:.1f} s".format(what, err, pause),
+                  flush=True)
+            time.sleep(pause)
+            pause = min(pause * 2, LONGEST_PAUSE_SECONDS)
+
+
 def load(url):
-    ensure_staff(STAFF["phone"], STAFF["password"], STAFF["name"])
+    retrying("the staff account",
+             lambda: ensure_staff(STAFF["phone"], STAFF["password"], STAFF["name"]))
     for worker in WORKERS:
-        answer = requests.post(url + "/api/v1/auth/register", json=worker, timeout=15)
-        if answer.status_code == 201 and worker["phone"] in (APPROVED, PENDING):
-            headers = log_in(url, worker["phone"], worker["password"])
-            application = requests.post(url + "/api/v1/membership/applications",
-                                        json={"employer": worker["platform"]},
-                                        headers=headers, timeout=15).json()
-            if worker["phone"] == APPROVED:
-                staff = log_in(url, STAFF["phone"], STAFF["password"])
-                requests.post(url + "/api/v1/membership/applications/{}/approve".format(
-                    application["id"]), headers=staff, timeout=15).raise_for_status()
-        elif answer.status_code not in (201, 409):
-            answer.raise_for_status()
-    staff = log_in(url, STAFF["phone"], STAFF["password"])
-    load_classes(url, staff)
-    load_points(url, staff)
-    load_learning(url, staff)
+        retrying("the worker " + worker["phone"], lambda: load_worker(url, worker))
+    for what, step in (("the classes", load_classes),
+                       ("the points rules and rewards", load_points),
+                       ("the lessons and quizzes", load_learning)):
+        retrying(what, lambda: step(url, staff_session(url)))
+
+
+def load_worker(url, worker):
+    """Registered; 林家浩 a member, 濮岳良 with an application waiting. Done from
+    the worker's state, so a second run finishes what a failed one began."""
+    answer = requests.post(url + "/api/v1/auth/register", json=worker, timeout=15)
+    if answer.status_code != 409:  # 409: registered by an earlier run
+        checked(answer)
+    if worker["phone"] not in (APPROVED, PENDING):
+        return
+    headers = log_in(url, worker["phone"], worker["password"])
+    membership = call("GET", url + "/api/v1/me", headers=headers).json()["membership"]
+    if membership["status"] == "none":
+        membership = {"status": "pending", "application_id": call(
+            "POST", url + "/api/v1/membership/applications",
+            json={"employer": worker["platform"]}, headers=headers).json()["id"]}
+    if worker["phone"] == APPROVED and membership["status"] == "pending":
+        call("POST", url + "/api/v1/membership/applications/{}/approve".format(
+            membership["application_id"]), headers=staff_session(url))
 
 
 def iso_in(**delta):
@@ -111,49 +175,43 @@ def iso_in(**delta):
 
 
 def load_classes(url, staff):
-    """Publish the demo classes once: a title already listed is left alone."""
-    listed = requests.get(url + "/api/v1/classes", params={"upcoming": "false", "per_page": 100},
-                          headers=staff, timeout=15).json()["items"]
-    known = {c["title"] for c in listed}
+    """Publish the demo classes once: a title already listed is left alone
+    (published, if an earlier run stopped before publishing it)."""
+    listed = call("GET", url + "/api/v1/classes", headers=staff,
+                  params={"upcoming": "false", "per_page": 100}).json()["items"]
+    known = {c["title"]: c for c in listed}
     for title, category, teacher, venue, days, hours, seats, opens_in, members in CLASSES:
-        if title in known:
-            continue
-        created = requests.post(url + "/api/v1/classes", headers=staff, timeout=15, json={
+        cls = known.get(title) or call("POST", url + "/api/v1/classes", headers=staff, json={
             "title": title, "category": category, "teacher": teacher,
             "venue": {"address": venue}, "seats": seats, "members_only": members,
             "description": "海盐县总工会「盐工学堂」公益培训课,{}个名额,欲报从速!".format(seats),
             "starts_at": iso_in(days=days), "ends_at": iso_in(days=days, hours=hours),
-            "booking_opens_at": iso_in(minutes=opens_in, seconds=-5)})
-        created.raise_for_status()
-        requests.post(url + "/api/v1/classes/{}/publish".format(created.json()["id"]),
-                      headers=staff, timeout=15).raise_for_status()
+            "booking_opens_at": iso_in(minutes=opens_in, seconds=-5)}).json()
+        if cls["status"] == "draft":
+            call("POST", url + "/api/v1/classes/{}/publish".format(cls["id"]), headers=staff)
 
 
 def load_points(url, staff):
     """The starting earning rules (only if none were ever saved) and the
     rewards (a name already on offer is left alone)."""
-    rules = requests.get(url + "/api/v1/points/rules", headers=staff, timeout=15).json()
+    rules = call("GET", url + "/api/v1/points/rules", headers=staff).json()
     if rules["version"] == 0:
-        requests.put(url + "/api/v1/points/rules", headers=staff, timeout=15,
-                     json={"rules": list(POINT_RULES), "based_on_version": 0}
-                     ).raise_for_status()
-    offered = requests.get(url + "/api/v1/rewards", headers=staff, timeout=15).json()["items"]
+        call("PUT", url + "/api/v1/points/rules", headers=staff,
+             json={"rules": list(POINT_RULES), "based_on_version": 0})
+    offered = call("GET", url + "/api/v1/rewards", headers=staff).json()["items"]
     known = {r["name"] for r in offered}
     for name, description, cost, stock in REWARDS:
         if name not in known:
-            requests.post(url + "/api/v1/rewards", headers=staff, timeout=15, json={
-                "name": name, "description": description, "cost": cost, "stock": stock,
-            }).raise_for_status()
+            call("POST", url + "/api/v1/rewards", headers=staff, json={
+                "name": name, "description": description, "cost": cost, "stock": stock})
 
 
 def all_items(url, staff, path, **params):
     """Every item of a paginated staff listing."""
     items, page = [], 1
     while True:
-        answer = requests.get(url + path, headers=staff, timeout=15,
-                              params=dict(params, page=page, per_page=100))
-        answer.raise_for_status()
-        listing = answer.json()
+        listing = call("GET", url + path, headers=staff,
+                       params=dict(params, page=page, per_page=100)).json()
         items += listing["items"]
         if page * listing["per_page"] >= listing["total"]:
             return items
@@ -163,28 +221,26 @@ def all_items(url, staff, path, **params):
 def load_learning(url, staff):
     """红动海盐 (scripts/demo_learning.py): the lessons, published; the question
     bank; the first quiz, open from now. Each once: a lesson or quiz title or
-    a question text already there is left alone."""
+    a question text already there is left alone (a lesson still a draft is
+    published)."""
     lessons = all_items(url, staff, "/api/v1/lessons", status="all")
-    titles = {lesson["title"] for lesson in lessons}
-    for lesson in demo_learning.LESSONS:
-        if lesson["title"] not in titles:
-            created = requests.post(url + "/api/v1/lessons", headers=staff, timeout=15,
-                                    json=lesson)
-            created.raise_for_status()
-            requests.post(url + "/api/v1/lessons/{}/publish".format(created.json()["id"]),
-                          headers=staff, timeout=15).raise_for_status()
+    known = {lesson["title"]: lesson for lesson in lessons}
+    for fields in demo_learning.LESSONS:
+        lesson = known.get(fields["title"]) or call(
+            "POST", url + "/api/v1/lessons", headers=staff, json=fields).json()
+        if lesson["status"] == "draft":
+            call("POST", url + "/api/v1/lessons/{}/publish".format(lesson["id"]),
+                 headers=staff)
     texts = {q["text"] for q in all_items(url, staff, "/api/v1/quiz-questions")}
     for question in demo_learning.QUESTIONS:
         if question["text"] not in texts:
-            requests.post(url + "/api/v1/quiz-questions", headers=staff, timeout=15,
-                          json=question).raise_for_status()
+            call("POST", url + "/api/v1/quiz-questions", headers=staff, json=question)
     quiz = dict(demo_learning.QUIZ)
     days = quiz.pop("open_days")
     if quiz["title"] not in {q["title"] for q in all_items(url, staff, "/api/v1/quizzes",
                                                           state="all")}:
-        requests.post(url + "/api/v1/quizzes", headers=staff, timeout=15, json=dict(
-            quiz, opens_at=iso_in(minutes=-1), closes_at=iso_in(days=days))
-        ).raise_for_status()
+        call("POST", url + "/api/v1/quizzes", headers=staff, json=dict(
+            quiz, opens_at=iso_in(minutes=-1), closes_at=iso_in(days=days)))
 
 
 def banner(url):
@@ -208,13 +264,14 @@ def banner(url):
 
 
 def main():
+    """Exits 0 after the banner, 1 with one line saying what failed."""
     url = base_url()
     wait_until_healthy(url)
-    load(url)
+    try:
+        load(url)
+    except LoadFailed as err:
+        sys.exit("demo: loading the demo data failed at {}".format(err))
     banner(url)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    while True:
-        signal.pause()
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Start the embedded MongoDB-compatible server (SecantusDB) when no MONGO_URI
-is given. Used by `make run` (data kept under var/mongo) and by the tests (in
-memory, thrown away)."""
+is given. Used by `make run` (its command, run by supervisord, data kept under
+var/mongo) and by the tests (in memory, thrown away)."""
 import contextlib
 import os
 import socket
@@ -37,15 +37,20 @@ def uri_for(port):
     return "mongodb://127.0.0.1:{}/?directConnection=true".format(port)
 
 
+def command(storage_path, port):
+    """The server's command line (`make run` hands it to supervisord)."""
+    return [str(Path(sys.executable).with_name("secantusd-py")),
+            "--host", "127.0.0.1", "--port", str(port),
+            "--storage-path", storage_path, "--log-level", "WARNING"]
+
+
 def start(storage_path, port, log_path=None):
     """Launch the server and wait until it accepts connections."""
     if storage_path != ":memory:":
         Path(storage_path).mkdir(parents=True, exist_ok=True)
-    command = [str(Path(sys.executable).with_name("secantusd-py")),
-               "--host", "127.0.0.1", "--port", str(port),
-               "--storage-path", storage_path, "--log-level", "WARNING"]
     log = open(log_path, "ab") if log_path else subprocess.DEVNULL
-    process = subprocess.Popen(command, stdout=log, stderr=log, start_new_session=True)
+    process = subprocess.Popen(command(storage_path, port), stdout=log, stderr=log,
+                               start_new_session=True)
     wait_until_ready(process, port)
     return process
 

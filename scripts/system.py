@@ -1,6 +1,6 @@
 """Start the whole system as child processes, for end-to-end tests and
 benchmarks: every service (N processes each if asked) and the gateway under
-gunicorn, on given broker and database settings. `make run` uses honcho
+gunicorn, on given broker and database settings. `make run` uses supervisord
 instead (scripts/run.py); both start each process the same way.
 
 With a log_dir, each process writes its JSON log to <log_dir>/<label>.log

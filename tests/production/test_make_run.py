@@ -1,12 +1,11 @@
 """`make run` starts what production starts: every service of services/ has
-its line in the Procfile (scripts/run.py runs it with honcho)."""
-from honcho.environ import parse_procfile
-
+its line in the Procfile (scripts/run.py has supervisord run it)."""
+from scripts import procfile as procfile_file
 from tests.production.rules import ROOT, service_names
 
 
 def procfile():
-    return parse_procfile((ROOT / "Procfile").read_text(encoding="utf-8")).processes
+    return procfile_file.processes(ROOT / "Procfile")
 
 
 def test_make_run_starts_every_service_the_one_way():

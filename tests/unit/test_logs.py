@@ -5,13 +5,9 @@ import json
 import logging
 import re
 import sys
-from datetime import datetime
-from io import StringIO
 
 import pytest
-from honcho.printer import Message
 
-from scripts.run import Console
 from shared import logs
 from shared.errors import Conflict
 from shared.logs import AnswersAreNotErrors, call_log, request_log
@@ -112,16 +108,3 @@ def test_by_default_every_line_goes_to_stderr_as_json_and_no_file_is_written(
 def test_an_unknown_console_form_is_refused_at_start(configured):
     with pytest.raises(ValueError, match="LOG_CONSOLE"):
         configured("identity", LOG_CONSOLE="pretty")
-
-
-def test_make_run_prefixes_only_honchos_own_lines():
-    """The processes print their own time and name; honcho's would double them."""
-    output = StringIO()
-    console = Console(output, colour=False)
-    when = datetime(2026, 12, 1, 16, 40, 1)
-    console.write(Message("line", "16:40:01 gateway   GET /health 200 1.2 ms\n",
-                          when, "gateway", None))
-    console.write(Message("line", "gateway started (pid=42)\n", when, "system", None))
-    assert output.getvalue().splitlines() == [
-        "16:40:01 gateway   GET /health 200 1.2 ms",
-        "16:40:01 system | gateway started (pid=42)"]
