@@ -2,8 +2,9 @@
 
 ``book`` answers one tap on "book": a seat (booked), a place in line
 (waitlisted), or a refusal that says why. It is written for the rush: the
-checks that can refuse are reads, and the only writes are the single
-conditional updates that take a seat or a place.
+checks that can refuse are reads, and the writes are single conditional
+updates: the worker's claim under the per-worker cap (claims.py), then a seat
+or a place. The claim is kept only with a seat.
 """
 from pymongo.errors import DuplicateKeyError
 
@@ -33,9 +34,26 @@ def check_bookable(store, settings, cls, worker_id, holdings, now):
         raise exceptions.booking_closed()
     if cls["members_only"] and not store.is_member(worker_id):
         raise exceptions.members_only()
-    upcoming = sum(1 for kind, held in holdings if kind == "seat" and held["starts_at"] > now)
-    if upcoming >= settings.max_upcoming_bookings:
+    # A read refuses the plain case without a write; claim() holds the cap
+    # against taps of the same worker on other classes at the same instant.
+    if len(upcoming_seats(holdings, now)) >= settings.max_upcoming_bookings:
         raise exceptions.booking_limit_reached(settings.max_upcoming_bookings)
+
+
+def upcoming_seats(holdings, now):
+    return [held for kind, held in holdings if kind == "seat" and held["starts_at"] > now]
+
+
+def claim(store, settings, cls, worker_id, holdings, now):
+    """The worker's claim to one more seat under the cap, or the refusal.
+    A refusal first drops the claims a dead process left (claims.py)."""
+    held, cap = upcoming_seats(holdings, now), settings.max_upcoming_bookings
+    token = store.claim_seat(worker_id, cls, held, cap, now)
+    if token is None and store.drop_stale_claims(worker_id, held, now):
+        token = store.claim_seat(worker_id, cls, held, cap, now)
+    if token is None:
+        raise exceptions.booking_limit_reached(cap)
+    return token
 
 
 def replay(holdings, cls, key, store):
@@ -69,8 +87,12 @@ def book(store, settings, cls, worker_id, key, now):
     if holding:
         raise holding
     check_bookable(store, settings, cls, worker_id, holdings, now)
+    token = claim(store, settings, cls, worker_id, holdings, now)
+    took_seat = False
     try:
-        return take(store, cls, worker_id, key, now)
+        kind, result, events = take(store, cls, worker_id, key, token, now)
+        took_seat = kind == "seat"
+        return result, events
     except DomainError as refusal:
         if key and refusal.code in HOLDING_CODES:
             # A concurrent twin with this same key took it: that is the answer.
@@ -78,16 +100,19 @@ def book(store, settings, cls, worker_id, key, now):
             if earlier is not None:
                 return earlier
         raise
+    finally:
+        if not took_seat:  # the claim is for a seat only
+            store.give_back_claim(worker_id, token)
 
 
-def take(store, cls, worker_id, key, now):
-    """(answer, the events of what was taken)."""
+def take(store, cls, worker_id, key, claim, now):
+    """(kind taken, answer, the events of what was taken)."""
     try:
-        seat, events = store.take_seat(cls, worker_id, key, now)
+        seat, events = store.take_seat(cls, worker_id, key, claim, now)
     except DuplicateKeyError:  # a concurrent tap of the same worker won
         raise exceptions.already_booked()
     if seat is not None:
-        return answer("seat", seat, store), events
+        return "seat", answer("seat", seat, store), events
     try:
         place, events = store.take_place(cls, worker_id, key, now)
     except DuplicateKeyError:
@@ -98,4 +123,4 @@ def take(store, cls, worker_id, key, now):
         # Two taps at once: one took a seat, this one a place. Keep the seat.
         store.give_back_place(place, events, now)
         raise exceptions.already_booked()
-    return answer("place", place, store), events
+    return "place", answer("place", place, store), events

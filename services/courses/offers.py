@@ -3,13 +3,16 @@
 Leaving a seat, or an offer running out, frees the seat and offers it to the
 first waiting worker in the same transaction, with its events in the outbox
 collection; the offer is theirs to confirm until rules.offer_expires_at.
-Leaving a waitlist place is one write on the place, like taking it.
+A seat's claim under the per-worker cap (claims.py) goes with the seat: given
+back when it is freed, made for the worker it is offered to.
+Leaving a waitlist place moves it to the back of the line (slots.py).
 """
 from pymongo import ASCENDING, ReturnDocument
 
 from services.courses import exceptions, rules
 from services.courses.slots import BOOKED, FREE, OFFERED, PENDING, SOURCE, VACANT, WAITING
 from shared.events import new_event
+from shared.ids import new_id
 from shared.outbox import Events
 
 
@@ -80,6 +83,7 @@ class OffersMixin:
         """Free a held seat: offer it to the first in line, or leave it free."""
         if not self._free(self.db.seats, seat["_id"], seat["holder"], session):
             return []  # released already by a concurrent request
+        self._give_back_seat_claim(seat, session)
         cls = self.db.classes.find_one({"_id": seat["class_id"]}, session=session)
         events = [new_event(SOURCE, "seat_released", {
             "class_id": seat["class_id"], "worker_id": seat["holder"], "at": now,
@@ -90,15 +94,20 @@ class OffersMixin:
     def _offer(self, cls, seat_id, now, session):
         first = self.db.places.find_one_and_update(
             {"class_id": cls["_id"], "state": WAITING},
-            {"$set": VACANT},
-            sort=[("ticket", ASCENDING), ("_id", ASCENDING)], session=session)
+            {"$set": VACANT}, sort=[("n", ASCENDING)], session=session)
         if first is None:
             return []
+        self.db.places.update_one(  # a freed place goes to the back of the line
+            {"_id": first["_id"]},
+            {"$set": {"n": self._place_n_at_the_back(cls["_id"], session)}}, session=session)
         expires = rules.offer_expires_at(cls, now)
-        self.db.seats.update_one(
+        seat = self.db.seats.find_one_and_update(
             {"_id": seat_id, "state": FREE},
             {"$set": {"state": OFFERED, "holder": first["holder"], "key": first["key"],
-                      "since": now, "offer_expires_at": expires}}, session=session)
+                      "since": now, "offer_expires_at": expires, "claim": new_id()}},
+            return_document=ReturnDocument.AFTER, session=session)
+        if seat is not None:
+            self._add_claim(first["holder"], seat, session)
         return [new_event(SOURCE, "waitlist_offered", {
             "class_id": cls["_id"], "worker_id": first["holder"], "at": now,
             "offer_expires_at": expires}, now=now)]

@@ -5,10 +5,17 @@ Each seat and each waitlist place is a document made with the class, numbered
 a seat that does not exist cannot be taken, and a unique index on
 (class_id, holder) makes a second one for the same worker impossible, with no
 transaction on the hot path. The event of a booking travels in the slot's own
-``pending_events`` (EmbeddedOutbox).
-"""
-import time
+``pending_events`` (EmbeddedOutbox). A seat also records the worker's claim
+under the per-worker cap (claims.py).
 
+The waitlist is in the order of the places' ``n``: a tap takes the free place
+with the lowest ``n``, and a freed place moves behind every other (a new,
+highest ``n``), so every free place is numbered after every taken one. A tap
+that took place ``n`` found every lower one taken, their writes done: the
+count of those still waiting, which is its position, cannot miss one taken
+at the same instant (a ticket computed before the write could: the later
+ticket could land first and count before the earlier one was there).
+"""
 from pymongo import ASCENDING, ReturnDocument
 
 from services.courses import exceptions
@@ -25,14 +32,7 @@ HELD = {"$type": "string"}
 PENDING = EmbeddedOutbox.FIELD
 # A slot nobody holds: what freeing a seat or a place writes, whoever did it.
 VACANT = {"state": FREE, "holder": None, "key": None, "since": None,
-          "offer_expires_at": None, "attended_at": None}
-
-
-def ticket():
-    """Order of arrival in the waitlist, to the nanosecond: stored times are
-    cut to the millisecond, and many workers join within one in a rush. A
-    counter, not the time of anything: taps sharing one ``now`` still queue."""
-    return time.time_ns()
+          "offer_expires_at": None, "attended_at": None, "claim": None}
 
 
 def slot_docs(class_id, kind, numbers, starts_at):
@@ -48,9 +48,8 @@ def create_slot_indexes(db):
                            unique=True, name="one_per_worker",
                            partialFilterExpression={"holder": HELD})
         slots.create_index([("holder", ASCENDING), ("starts_at", ASCENDING)])
+        slots.create_index([("class_id", ASCENDING), ("n", ASCENDING)])  # the highest
     db[SEATS].create_index([("state", ASCENDING), ("offer_expires_at", ASCENDING)])
-    db[PLACES].create_index([("class_id", ASCENDING), ("state", ASCENDING),
-                             ("ticket", ASCENDING)])
 
 
 class SlotsMixin:
@@ -64,11 +63,14 @@ class SlotsMixin:
 
     # ---- with the class (inside its transaction) ---------------------------
 
+    def _next_n(self, collection, class_id, session):
+        highest = self.db[collection].find_one(
+            {"class_id": class_id}, {"n": 1}, sort=[("n", -1)], session=session)
+        return highest["n"] + 1 if highest else 0
+
     def _add_slots(self, cls, collection, count, session):
         """``count`` more free slots, numbered after the highest there is."""
-        highest = self.db[collection].find_one(
-            {"class_id": cls["_id"]}, {"n": 1}, sort=[("n", -1)], session=session)
-        first = highest["n"] + 1 if highest else 0
+        first = self._next_n(collection, cls["_id"], session)
         kind = "s" if collection == SEATS else "w"
         docs = slot_docs(cls["_id"], kind, range(first, first + count), cls["starts_at"])
         if docs:
@@ -87,10 +89,12 @@ class SlotsMixin:
             self.db[collection].delete_many({"_id": {"$in": free}}, session=session)
 
     def _move_slots(self, class_id, starts_at, session):
-        """Slots carry their class's start (for "upcoming" reads without a join)."""
+        """Slots and claims carry their class's start (for "upcoming" reads
+        without a join)."""
         for collection in (SEATS, PLACES):
             self.db[collection].update_many(
                 {"class_id": class_id}, {"$set": {"starts_at": starts_at}}, session=session)
+        self._move_class_claims(class_id, starts_at, session)
 
     def _holders(self, class_id, session):
         """Everyone holding a seat, an offer or a place in the class, sorted."""
@@ -104,6 +108,15 @@ class SlotsMixin:
         for collection in (self.db.seats, self.db.places):
             collection.update_many({"class_id": class_id},
                                    {"$set": dict(VACANT, state=CLOSED)}, session=session)
+        self._drop_class_claims(class_id, session)
+
+    def _place_n_at_the_back(self, class_id, session):
+        """The ``n`` a freed place takes: after every other (see the top).
+        Writing the class makes concurrent frees of its places conflict, so
+        they run one after the other and never take the same ``n``."""
+        self.db.classes.update_one({"_id": class_id}, {"$inc": {"places_freed": 1}},
+                                   session=session)
+        return self._next_n(PLACES, class_id, session)
 
     # ---- counts ------------------------------------------------------------
 
@@ -115,25 +128,26 @@ class SlotsMixin:
 
     # ---- the rush ------------------------------------------------------------
 
-    def take_seat(self, cls, worker_id, key, now):
+    def take_seat(self, cls, worker_id, key, claim, now):
         """(seat, its seat_booked event), or (None, no events) when no seat
-        is free. Raises DuplicateKeyError when the worker already holds one."""
-        return self._take(self.db.seats, BOOKED, "seat_booked", cls, worker_id, key, now)
+        is free. Raises DuplicateKeyError when the worker already holds one.
+        ``claim`` is the worker's claim under the cap (claim_seat)."""
+        return self._take(self.db.seats, BOOKED, "seat_booked", cls, worker_id, key, now,
+                          claim=claim)
 
     def take_place(self, cls, worker_id, key, now):
         """(place, its waitlist_joined event), or (None, no events) when the
         waitlist is full."""
         return self._take(self.db.places, WAITING, "waitlist_joined", cls, worker_id, key, now)
 
-    def _take(self, slots, state, event_type, cls, worker_id, key, now):
+    def _take(self, slots, state, event_type, cls, worker_id, key, now, **fields):
         """The one conditional write of the rush: the lowest free slot, its
         new holder and the event saying so, together."""
         event = new_event(SOURCE, event_type, {
             "class_id": cls["_id"], "worker_id": worker_id, "at": now}, now=now)
         slot = slots.find_one_and_update(
             {"class_id": cls["_id"], "state": FREE},
-            {"$set": {"state": state, "holder": worker_id, "key": key, "since": now,
-                      "ticket": ticket()},
+            {"$set": dict(fields, state=state, holder=worker_id, key=key, since=now),
              "$push": {PENDING: event}},
             sort=[("n", ASCENDING)], return_document=ReturnDocument.AFTER)
         return (slot, Events([event], EmbeddedOutbox(slots))) if slot else (None, Events())
@@ -147,14 +161,19 @@ class SlotsMixin:
         return self.leave_place(place, now)
 
     def leave_place(self, place, now):
-        """Free a waitlist place its holder gives up, announcing it in the
-        same write (a place is free again: the class is no longer full).
-        No events if the place was not theirs any more."""
+        """Free a waitlist place its holder gives up, moved to the back,
+        announcing it in the same write (a place is free again: the class is
+        no longer full). No events if the place was not theirs any more."""
         event = new_event(SOURCE, "waitlist_left", {
             "class_id": place["class_id"], "worker_id": place["holder"], "at": now}, now=now)
-        freed = self.db.places.update_one(
-            {"_id": place["_id"], "holder": place["holder"]},
-            {"$set": VACANT, "$push": {PENDING: event}}).modified_count == 1
+
+        def write(session):
+            n = self._place_n_at_the_back(place["class_id"], session)
+            return self.db.places.update_one(
+                {"_id": place["_id"], "holder": place["holder"]},
+                {"$set": dict(VACANT, n=n), "$push": {PENDING: event}},
+                session=session).modified_count == 1
+        freed = self.in_transaction(write)
         return Events([event], self.place_outbox) if freed else Events()
 
     def mark_class_full(self, cls, now):
@@ -197,12 +216,10 @@ class SlotsMixin:
         return [("seat", held) for held in seats] + [("place", held) for held in places]
 
     def position(self, place):
-        """1 for the first in line: first come, first served."""
-        ahead = self.db.places.count_documents({
-            "class_id": place["class_id"], "state": WAITING,
-            "$or": [{"ticket": {"$lt": place["ticket"]}},
-                    {"ticket": place["ticket"], "_id": {"$lt": place["_id"]}}]})
-        return ahead + 1
+        """1 for the first in line: first come, first served (the order of
+        ``n``, see the top); it moves up as those ahead leave."""
+        return 1 + self.db.places.count_documents({
+            "class_id": place["class_id"], "state": WAITING, "n": {"$lt": place["n"]}})
 
     def bookings_of(self, worker_id, now):
         seats = list(self.db.seats.find({"holder": worker_id, "starts_at": {"$gt": now}}))

@@ -5,6 +5,8 @@ to; each concern is its own module:
 - classes.py: classes, from draft to published or cancelled, and listing them;
 - slots.py: the seat and place documents, taking one in the rush, what a
   worker holds, and class_full;
+- claims.py: each worker's claims, which hold the per-worker cap under
+  concurrent taps;
 - offers.py: leaving, and a freed seat offered to the first in line;
 - attendance.py: the check-in code and attending;
 - members.py: who is a member, from identity's events.
@@ -20,6 +22,7 @@ check-in code, a member remembered) returns its document only. The rules the
 verbs apply are in rules.py and booking.py.
 """
 from services.courses.attendance import AttendanceMixin
+from services.courses.claims import ClaimsMixin, create_claim_indexes
 from services.courses.classes import ClassesMixin, create_class_indexes
 from services.courses.members import MembersMixin
 from services.courses.offers import OffersMixin
@@ -27,8 +30,8 @@ from services.courses.slots import PLACES, SEATS, SlotsMixin, create_slot_indexe
 from shared.store import BaseStore
 
 
-class CoursesStore(ClassesMixin, SlotsMixin, OffersMixin, AttendanceMixin, MembersMixin,
-                   BaseStore):
+class CoursesStore(ClassesMixin, SlotsMixin, ClaimsMixin, OffersMixin, AttendanceMixin,
+                   MembersMixin, BaseStore):
     # A booking's event is kept in the seat or place it took (EmbeddedOutbox).
     EMBEDDED_OUTBOXES = (SEATS, PLACES)
 
@@ -36,3 +39,4 @@ class CoursesStore(ClassesMixin, SlotsMixin, OffersMixin, AttendanceMixin, Membe
     def create_indexes(db):
         create_class_indexes(db)
         create_slot_indexes(db)
+        create_claim_indexes(db)

@@ -11,7 +11,8 @@ each holder took their seat or place with (a key replays what it took; a
 refused tap took nothing, so its key is answered afresh). After every step the database must agree
 with it: booked + offered <= seats, one seat or place per worker, a seat
 document per seat, waitlist positions 1..n in joining order, and no seat left
-free while someone waits.
+free while someone waits, and a claim under the per-worker cap for each held
+seat and nothing else.
 """
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -29,7 +30,7 @@ from shared.mongo import connect
 WORKERS = ["w{}".format(n) for n in range(6)]
 KEYS = st.one_of(st.none(), st.sampled_from(["tap-key-0001", "tap-key-0002", "tap-key-0003"]))
 # Taps share a millisecond (the precision MongoDB keeps), as in a rush: the
-# waitlist must still keep their order of arrival (storage.ticket()).
+# waitlist must still keep their order of arrival (the places' n, slots.py).
 TICK = timedelta(0)
 # Each worker can hold at most one seat in the one class: the cap never bites.
 COURSES_SETTINGS = CoursesSettings(max_upcoming_bookings=3, offer_minutes=30)
@@ -285,6 +286,12 @@ class CoursesModel(RuleBasedStateMachine):
         assert [n for n, _ in line] == list(range(1, len(waiting) + 1)), line
         assert [holder for _, holder in line] == self.waitlist, line
         assert {slot["holder"]: slot["key"] for slot in held + waiting} == self.keys
+        # Each held seat, and nothing else, has its claim under the cap
+        # (claims.py): taken with it, given back or moved on with it.
+        claims = [(doc["_id"], claim["token"], claim["class_id"])
+                  for doc in self.db.claims.find() for claim in doc["claims"]]
+        assert sorted(claims) == sorted((s["holder"], s["claim"], self.class_id)
+                                        for s in held), claims
 
         if self.waitlist:  # a free seat goes to the line at once
             assert self.store.seats_left(self.class_id) == 0

@@ -239,7 +239,7 @@ def test_a_tap_that_read_the_class_before_it_was_cancelled_takes_nothing(
     read_before_cancel = store.get_class(cls["id"])
     as_staff.cancel_class(cls["id"])
     with pytest.raises(Conflict):
-        booking.take(store, read_before_cancel, worker().id, None, utcnow())
+        booking.take(store, read_before_cancel, worker().id, None, None, utcnow())
     assert store.db.seats.count_documents({"class_id": cls["id"], "holder": {"$ne": None}}) == 0
     assert store.db.places.count_documents({"class_id": cls["id"], "holder": {"$ne": None}}) == 0
     assert store.seats_left(cls["id"]) == 0
