@@ -8,7 +8,7 @@ left alone until `supervisorctl start`; a process that exits after it has
 run `startsecs` is restarted at once and its count starts again):
 
 - services and the gateway: startsecs=15, longer than a service needs to fail
-  at start (importing, then pymongo's 5 s server selection when the database
+  at start (importing, then pymongo's 2 s server selection when the database
   is not there), so that failure counts as a failed start and backs off
   instead of restarting at once forever. startretries=10: the pauses add up
   to 1+2+...+10 = 55 s plus ten attempts of up to 15 s, so a database down
