@@ -11,6 +11,7 @@ import uuid
 import pytest
 import requests
 
+import services
 from scripts import demo
 from scripts.staff import ensure_staff
 from tests.conftest import unique_phone
@@ -19,7 +20,7 @@ from tests.support.make_run import MakeRun, living_in
 
 pytestmark = pytest.mark.slow
 
-SERVED = ("identity", "courses", "ledger", "learning", "gateway")
+SERVED = tuple(services.names()) + ("gateway",)
 
 
 @pytest.fixture
