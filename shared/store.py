@@ -4,6 +4,7 @@ import time
 
 from pymongo.errors import PyMongoError
 
+from shared.errors import Conflict
 from shared.outbox import EmbeddedOutbox, Outbox
 
 # Two transactions touching the same document conflict and one is aborted
@@ -32,9 +33,20 @@ def is_transient(error):
             and error.has_error_label("TransientTransactionError"))
 
 
+def busy():
+    """What a transaction that kept conflicting answers: nothing it wrote was
+    kept, and the same request again is safe (with its Idempotency-Key where
+    it has one). Besides a concurrent request, the other side may be the open
+    transaction of a process killed in the middle of one, which the database
+    aborts only when its lifetime (60 s) ends: a driver error would be a 500."""
+    return Conflict("BUSY", "操作繁忙,请稍后重试")
+
+
 class BaseStore:
     # Collections whose documents carry their own pending events (EmbeddedOutbox).
     EMBEDDED_OUTBOXES = ()
+    # The error of a transaction that kept conflicting (a store may name its own).
+    busy = staticmethod(busy)
 
     def __init__(self, db):
         self.db = db
@@ -58,15 +70,18 @@ class BaseStore:
 
     def in_transaction(self, work):
         """``work(session)`` in one transaction, run again if it conflicted
-        with a concurrent one; returns what ``work`` returns."""
+        with a concurrent one; returns what ``work`` returns. Still
+        conflicting after TRANSACTION_ATTEMPTS: ``busy()``."""
         for attempt in range(1, TRANSACTION_ATTEMPTS + 1):
             try:
                 with self.db.client.start_session() as session:
                     with session.start_transaction():
                         return work(session)
             except PyMongoError as error:
-                if not is_transient(error) or attempt == TRANSACTION_ATTEMPTS:
+                if not is_transient(error):
                     raise
+                if attempt == TRANSACTION_ATTEMPTS:
+                    raise self.busy() from error
                 time.sleep(random.uniform(0, BACKOFF_SECONDS * 2 ** attempt))
 
     def record_events(self, envelopes, session):

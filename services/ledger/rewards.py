@@ -79,7 +79,7 @@ class RewardsMixin:
             self.db.redemptions.insert_one(redemption, session=session)
             return redemption, self.record_events([points_event("points_spent", entry)], session)
         try:
-            return self.write(work)
+            return self.in_transaction(work)
         except DuplicateKeyError:  # a twin request with this key committed first
             return self._replayed(self._replay_redemption(worker_id, reward_id, key)), []
 

@@ -24,7 +24,7 @@ the service never reaches into the database.
 from datetime import timedelta
 
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
-from pymongo.errors import DuplicateKeyError, PyMongoError
+from pymongo.errors import DuplicateKeyError
 
 from services.ledger import exceptions, reports, rules
 from services.ledger import lots as lot_rules
@@ -32,7 +32,7 @@ from services.ledger.schemas import EARNINGS
 from services.ledger.posting import Books, points_event
 from services.ledger.rewards import RewardsMixin
 from shared.domain import china_day
-from shared.store import BaseStore, found, is_transient, one_page
+from shared.store import BaseStore, found, one_page
 from shared.worker_facts import remember_worker
 
 EXPIRING_SOON = timedelta(days=30)
@@ -58,15 +58,8 @@ class LedgerStore(RewardsMixin, BaseStore):
         db.redemptions.create_index("entry_id")
         db.redemptions.create_index([("worker_id", ASCENDING), ("at", DESCENDING)])
 
-    def write(self, work):
-        """``work`` in a transaction; a conflict that outlasts the retries is
-        answered "busy, try again" rather than a server error."""
-        try:
-            return self.in_transaction(work)
-        except PyMongoError as error:
-            if is_transient(error):
-                raise exceptions.ledger_busy()
-            raise
+    # A transaction that kept conflicting (BaseStore.in_transaction).
+    busy = staticmethod(exceptions.ledger_busy)
 
     @staticmethod
     def _replayed(earlier):
@@ -184,7 +177,7 @@ class LedgerStore(RewardsMixin, BaseStore):
             event_type = "points_awarded" if amount > 0 else "points_spent"
             return entry, self.record_events([points_event(event_type, entry)], session)
         try:
-            return self.write(work)
+            return self.in_transaction(work)
         except DuplicateKeyError:  # a twin request with the same key won
             return self._replayed(self._replay_adjustment(source, fields)), []
 
@@ -227,7 +220,7 @@ class LedgerStore(RewardsMixin, BaseStore):
                 self._cancel_redemption(original, staff_id, now, session)
             return entry, self.record_events([points_event("points_reversed", entry)], session)
         try:
-            return self.write(work)
+            return self.in_transaction(work)
         except DuplicateKeyError:  # a concurrent reversal of the same entry won
             return self._replay_reversal(self.db.entries.find_one({"source": source}),
                                          staff_id, reason), []
@@ -249,7 +242,7 @@ class LedgerStore(RewardsMixin, BaseStore):
                                        limit=limit)
         events = []
         for worker_id in dict.fromkeys(lot["worker_id"] for lot in candidates):
-            events += self.write(lambda session, worker_id=worker_id: self._expire(
+            events += self.in_transaction(lambda session, worker_id=worker_id: self._expire(
                 worker_id, now, session))
         return events
 

@@ -47,10 +47,6 @@ def same_pids(now, before, names):
     return {name: now.get(name) for name in names} == {name: before[name] for name in names}
 
 
-def exited(info):
-    return info if info["statename"] == "EXITED" else None
-
-
 def assert_stopped_by(run, signum):
     assert run.interrupt(signum) == 0, run.console()[-3000:]
     assert living_in(run.groups) == []
@@ -92,8 +88,7 @@ def test_the_demo_loader_failing_is_reported_and_stops_nothing(
     ensure_staff(demo.STAFF["phone"], "Another2026pass", "另一位老师")
     with MakeRun(tmp_path, dict(settings, MONGO_URI=mongo_uri)) as run:
         run.wait_until_healthy()
-        loader = wait_for(lambda: exited(run.processes()["demo"]), timeout=120,
-                          interval=0.5, what="the demo loader to exit")
+        loader = run.wait_until_exited("demo")
         assert loader["exitstatus"] == 1
         assert "demo: loading the demo data failed at the worker {}: POST /api/v1/auth/login " \
             "answered 401".format(demo.APPROVED) in run.console()

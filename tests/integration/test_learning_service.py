@@ -270,6 +270,28 @@ def test_two_passing_submissions_at_once_emit_one_quiz_passed(new_quiz, rpc_as, 
     assert store.db.passes.count_documents({"worker_id": me.id}) == 1
 
 
+def test_a_submission_held_up_by_a_killed_process_transaction_answers_busy(
+        new_quiz, rpc_as, store):
+    """A process killed in the middle of a submission leaves its transaction
+    open on the attempt until the database aborts it (60 s): meanwhile a
+    submission (the client's retry, redelivered) is told to try again, not a
+    server error, and goes through, once, when that transaction is gone."""
+    quiz, answers = new_quiz()
+    me = worker()
+    proxy = rpc_as(me).learning
+    attempt = proxy.start_attempt(quiz["id"])
+    with store.db.client.start_session() as dead:
+        dead.start_transaction()
+        store.db.attempts.update_one({"_id": attempt["id"]}, {"$set": {"status": "submitted"}},
+                                     session=dead)
+        with pytest.raises(Conflict) as refused:
+            proxy.submit_attempt(attempt["id"], right(attempt, answers))
+        assert refused.value.code == "BUSY"
+        dead.abort_transaction()
+    assert proxy.submit_attempt(attempt["id"], right(attempt, answers))["passed"] is True
+    assert len(events_of(store, "quiz_passed", me.id)) == 1
+
+
 @pytest.mark.parametrize("rule, expected", [("refuse", "ATTEMPT_EXPIRED"), ("zero", 0)])
 def test_the_deadline_holds(new_quiz, rpc_as, store, rule, expected):
     quiz, answers = new_quiz(time_limit_seconds=1, late_submission=rule)

@@ -479,7 +479,7 @@ def test_the_reconcile_command_reports_drift_and_exits_non_zero(
     store = LedgerStore(ledger_db)
     facts = {"worker_id": "drift-1", "name": "林家浩", "district": "武原街道",
              "occupation": "courier"}
-    store.write(lambda session: store.remember_worker(facts, datetime.now(timezone.utc),
+    store.in_transaction(lambda session: store.remember_worker(facts, datetime.now(timezone.utc),
                                                       session))
     store.adjust(STAFF.id, {"worker_id": "drift-1", "amount": 30, "reason": "期初积分"},
                  "drift-opening", datetime.now(timezone.utc))

@@ -44,7 +44,7 @@ def account(store):
         caller = worker()
         facts = {"worker_id": caller.id, "name": "林家浩", "district": district,
                  "occupation": occupation}
-        store.write(lambda session: store.remember_worker(facts, utcnow(), session))
+        store.in_transaction(lambda session: store.remember_worker(facts, utcnow(), session))
         if balance:
             store.adjust(STAFF.id, {"worker_id": caller.id, "amount": balance,
                                     "reason": "期初积分"}, new_key(), utcnow())
@@ -107,7 +107,7 @@ def test_the_same_event_twice_changes_nothing(as_staff, store, publish, rpc_as):
     assert rpc_as(me).ledger.get_my_points()["balance"] == 10
     # Even past the inbox, the entry's unique source refuses a second posting.
     with pytest.raises(Exception) as raised:
-        store.write(lambda session: store.earn(
+        store.in_transaction(lambda session: store.earn(
             "quiz_passed", quiz_data(me.id, quiz_id="q-other"), line["source"], session,
             utcnow()))
     assert "duplicate key" in str(raised.value).lower()
@@ -278,7 +278,7 @@ def test_points_expire_oldest_first(as_staff, store, account):
     me = account()
     old, new = (datetime.now(timezone.utc) - timedelta(days=d) for d in (40, 10))
     for at, station in ((old, "st-old"), (new, "st-new")):
-        store.write(lambda session, at=at, station=station: store.earn("station_visited", {
+        store.in_transaction(lambda session, at=at, station=station: store.earn("station_visited", {
             "worker_id": me.id, "station_id": station, "station_name": "驿站",
             "visited_at": at}, "test:" + station, session, utcnow()))
     assert balance_of(store, me.id) == 4
@@ -300,7 +300,7 @@ def test_due_lots_expire_in_the_order_they_were_earned(as_staff, store, account)
     now = utcnow()
 
     def visit(station, days_ago):
-        store.write(lambda session: store.earn("station_visited", {
+        store.in_transaction(lambda session: store.earn("station_visited", {
             "worker_id": me.id, "station_id": station, "station_name": station,
             "visited_at": now - timedelta(days=days_ago)}, "test:" + station, session, now))
     visit("甲站", 40)  # 30-day points: due 10 days ago

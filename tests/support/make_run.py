@@ -112,6 +112,15 @@ class MakeRun:
         return wait_for(new_pid, timeout=timeout, interval=0.5,
                         what="{} restarted".format(name))
 
+    def wait_until_exited(self, name, timeout=120):
+        """A process that runs once (the demo loader) ended; its info
+        (``exitstatus``)."""
+        def exited():
+            info = self.processes()[name]
+            return info if info["statename"] == "EXITED" else None
+        return wait_for(exited, timeout=timeout, interval=0.5,
+                        what="{} to exit".format(name))
+
     def interrupt(self, signum=signal.SIGINT):
         """Ctrl-C (or another signal to `make run`): its exit status once it
         has stopped everything."""
