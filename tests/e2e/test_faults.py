@@ -222,7 +222,8 @@ def test_a_database_restart_is_503_for_a_moment_then_it_answers(http, faulty, da
     wait_for(lambda: http.get("/api/v1/me/points", headers=scene["worker"]).status_code
              == 200, timeout=30, what="the ledger to answer again")
     assert balance(http, scene) == 50
-    assert book(http, scene, new_key()).status_code == 201
+    booked = book(http, scene, new_key())
+    assert booked.status_code == 201, booked.text
     assert {name: group[0].pid for name, group in faulty.services.items()} == pids
     assert all(group[0].poll() is None for group in faulty.services.values())
 

@@ -112,6 +112,7 @@ def test_app_containers_get_every_setting_from_the_environment():
         unknown = set(env) - set(DEFAULTS) - {"EVENTLET_NO_GREENDNS"}
         assert not unknown, (name, unknown)
         assert "replicaSet=rs0" in env["MONGO_URI"], name
+        assert "w=majority" in env["MONGO_URI"], name
         assert "env_file" not in svc, name
 
 

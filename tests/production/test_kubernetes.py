@@ -233,6 +233,8 @@ def test_app_settings_come_from_the_configmap_and_the_secret():
     assert not [k for k in configmap if SECRET_LIKE.search(k)]
     assert not set(configmap) - set(DEFAULTS)
     assert "replicaSet=rs0" in configmap["MONGO_URI"]
+    # An acknowledged write survives the primary failing (shared/mongo.py).
+    assert "w=majority" in configmap["MONGO_URI"]
     for name, deployment in app_deployments().items():
         container = only_container(deployment)
         assert {"configMapRef": {"name": CONFIGMAP_NAME}} in container["envFrom"], name
