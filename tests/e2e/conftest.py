@@ -75,14 +75,21 @@ def e2e_audit(e2e_databases):
     return Audit(e2e_databases(SUBSCRIBER_NAME))
 
 
+class GatewaySession(requests.Session):
+    """A requests session whose paths are relative to the gateway at ``url``."""
+
+    def __init__(self, url, timeout=15):
+        super().__init__()
+        self.url, self.timeout = url, timeout
+
+    def request(self, method, url, *args, **kwargs):
+        kwargs.setdefault("timeout", self.timeout)
+        return super().request(method, self.url + url, *args, **kwargs)
+
+
 @pytest.fixture
 def api(system):
-    """A requests session whose paths are relative to the gateway."""
-    class Api(requests.Session):
-        def request(self, method, url, *args, **kwargs):
-            kwargs.setdefault("timeout", 15)
-            return super().request(method, system.url + url, *args, **kwargs)
-    with Api() as session:
+    with GatewaySession(system.url) as session:
         yield session
 
 
@@ -91,17 +98,22 @@ def api(system):
 STAFF_PASSWORD = "Staff2026ok"
 
 
-@pytest.fixture(scope="session")
-def staff_account(system, mongo_uri):
-    """A union staff account made the way operators make one (scripts/staff.py)."""
+def make_staff(mongo_uri, db_prefix):
+    """A new union staff account made the way operators make one
+    (scripts/staff.py), in the databases of a system on these settings."""
     from scripts.staff import ensure_staff
     phone = unique_phone()
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("MONGO_URI", mongo_uri)
-        patch.setenv("MONGO_DB_PREFIX", DB_PREFIX)
+        patch.setenv("MONGO_DB_PREFIX", db_prefix)
         worker, created = ensure_staff(phone, STAFF_PASSWORD, "沈建芳")
     assert created
     return {"id": worker["_id"], "phone": phone, "password": STAFF_PASSWORD}
+
+
+@pytest.fixture(scope="session")
+def staff_account(system, mongo_uri):
+    return make_staff(mongo_uri, DB_PREFIX)
 
 
 def bearer(tokens):

@@ -16,50 +16,20 @@ import time
 import uuid
 
 import pytest
-import requests
 
 from scripts import embedded_mongo
 from scripts.system import System
 from tests.conftest import TEST_JWT_SECRET, unique_phone
-from tests.e2e.conftest import assert_error, bearer
+from tests.e2e.conftest import GatewaySession, assert_error, bearer, make_staff
 from tests.e2e.test_classes import class_body, class_path
 from tests.support.broker import wait_for
+from tests.support.database import RestartableDatabase
 
 DB_PREFIX = "faults_"
 RPC_TIMEOUT_SECONDS = 5
-STAFF_PASSWORD = "Staff2026ok"
-
-
-class Database:
-    """The embedded server as a process this module may pause, kill, restart."""
-
-    def __init__(self, path):
-        self.path, self.port = str(path), embedded_mongo.free_port()
-        self.process = None
-
-    @property
-    def uri(self):
-        return embedded_mongo.uri_for(self.port)
-
-    def start(self):
-        self.process = embedded_mongo.start(self.path, self.port)
-
-    def signal(self, sig):
-        os.killpg(self.process.pid, sig)
-
-    def kill(self):
-        self.signal(signal.SIGKILL)
-        self.process.wait(timeout=30)
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=30)
-
-
 @pytest.fixture(scope="module")
 def database(tmp_path_factory):
-    db = Database(tmp_path_factory.mktemp("faults-db"))
+    db = RestartableDatabase(tmp_path_factory.mktemp("faults-db"))
     db.start()
     yield db
     db.stop()
@@ -76,23 +46,14 @@ def faulty(make_vhost, database, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def http(faulty):
-    class Api(requests.Session):
-        def request(self, method, url, *args, **kwargs):
-            kwargs.setdefault("timeout", 30)
-            return super().request(method, faulty.url + url, *args, **kwargs)
-    with Api() as session:
+    with GatewaySession(faulty.url, timeout=30) as session:
         yield session
 
 
 @pytest.fixture(scope="module")
 def staff(http, database):
-    from scripts.staff import ensure_staff
-    phone = unique_phone()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("MONGO_URI", database.uri)
-        patch.setenv("MONGO_DB_PREFIX", DB_PREFIX)
-        ensure_staff(phone, STAFF_PASSWORD, "沈建芳")
-    return bearer(logged_in(http, phone, STAFF_PASSWORD))
+    account = make_staff(database.uri, DB_PREFIX)
+    return bearer(logged_in(http, account["phone"], account["password"]))
 
 
 def logged_in(http, phone, password):
