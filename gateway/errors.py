@@ -2,7 +2,8 @@
 from flask import jsonify
 
 from shared.errors import (Conflict, DomainError, Forbidden, InvalidInput, NotFound,
-                           TooManyAttempts, Unauthenticated, Unavailable)
+                           TooManyAttempts, UNAVAILABLE_CODE, UNAVAILABLE_MESSAGE,
+                           Unauthenticated, Unavailable)
 
 STATUS_BY_ERROR = {
     InvalidInput: 422,
@@ -54,8 +55,8 @@ def gateway_error_response(error: GatewayError):
                           error.headers)
 
 
-def service_unavailable(message="服务暂时不可用,请稍后再试"):
-    return GatewayError(503, "SERVICE_UNAVAILABLE", message,
+def service_unavailable(message=UNAVAILABLE_MESSAGE):
+    return GatewayError(503, UNAVAILABLE_CODE, message,
                         {"Retry-After": RETRY_AFTER_SECONDS})
 
 

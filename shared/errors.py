@@ -66,6 +66,11 @@ class Unavailable(DomainError):
     try again shortly."""
 
 
+# What a worker reads whenever nothing was done and a retry later is safe,
+# whether the gateway says it (broker, no service in time) or a service does.
+UNAVAILABLE_CODE, UNAVAILABLE_MESSAGE = "SERVICE_UNAVAILABLE", "服务暂时不可用,请稍后再试"
+
+
 def invalid_from_validation(err):
     """A marshmallow ValidationError as the one error body clients know."""
     return InvalidInput("VALIDATION_FAILED", "提交的内容有误,请检查后重试",

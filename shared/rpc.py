@@ -18,7 +18,7 @@ from nameko.constants import AMQP_URI_CONFIG_KEY
 from pymongo.errors import ConnectionFailure
 
 from shared import deadlines
-from shared.errors import Unavailable
+from shared.errors import UNAVAILABLE_CODE, UNAVAILABLE_MESSAGE, Unavailable
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ def database_unavailable():
     """The exc_info of the answer a caller gets while the database is down
     or restarting: a 503, not the driver's error as a 500."""
     try:
-        raise Unavailable("SERVICE_UNAVAILABLE", "服务暂时不可用,请稍后再试")
+        raise Unavailable(UNAVAILABLE_CODE, UNAVAILABLE_MESSAGE)
     except Unavailable:
         return sys.exc_info()
 
