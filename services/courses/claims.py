@@ -53,9 +53,9 @@ def upcoming(claims, now):
 class ClaimsMixin:
     def claim_seat(self, worker_id, cls, held_seats, cap, now):
         """A new claim's token, or None when the worker's claims are for
-        ``cap`` other classes not yet started. ``held_seats`` are the worker's upcoming seats as just read: a
-        worker's first claims document starts from them. Past claims are
-        dropped in the same write."""
+        ``cap`` other classes not yet started. ``held_seats`` are the
+        worker's upcoming seats as just read: a worker's first claims
+        document starts from them. Past claims are dropped in the same write."""
         # {"$literal"} so that nothing in the seats' values is read as an expression.
         claims = upcoming({"$ifNull": ["$claims", {"$literal": [
             claim_of(seat) for seat in held_seats]}]}, now)
