@@ -82,6 +82,17 @@ def chosen_by_question(questions, answers):
     return chosen
 
 
+def is_repeat(attempt, answers):
+    """The same answers to an already graded attempt: an app retrying, or the
+    broker redelivering a submission whose process died after committing it
+    and before answering. It answers the grade again; other answers are
+    refused (ALREADY_SUBMITTED)."""
+    if attempt["status"] == OPEN:
+        return False
+    chosen = chosen_by_question(attempt["questions"], answers)
+    return all(chosen[r["question_id"]] == set(r["chosen"]) for r in attempt["results"])
+
+
 def score_of(correct, total):
     """Percent right, rounded down: 7 of 9 is 77, not 78, so nobody passes on rounding."""
     return correct * 100 // total if total else 0
@@ -98,7 +109,8 @@ class Outcome:
 def grade(attempt, answers, now, grace_seconds):
     """The outcome of submitting ``answers`` to ``attempt`` at ``now``.
 
-    An attempt is graded once: a submitted one is refused (ALREADY_SUBMITTED).
+    An attempt is graded once: a submitted one is refused (ALREADY_SUBMITTED;
+    the caller answers a repeat of the same answers first, see is_repeat).
     Late (past deadline + grace): refused (ATTEMPT_EXPIRED) under the
     "refuse" rule; under "zero" accepted with score 0, nothing right and not
     passed, so the worker still sees the right answers and explanations.

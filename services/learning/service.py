@@ -210,6 +210,8 @@ class LearningService(ServiceBase, EventSource, EventConsumer, KeepsWorkerFacts)
         worker = self.caller.require_authenticated()
         answers = load(schemas.SubmissionRequest, request)["answers"]
         attempt, now = self.store.get_attempt(attempt_id, worker.id), utcnow()
+        if scoring.is_repeat(attempt, answers):
+            return self._attempt(attempt, now)
         outcome = scoring.grade(attempt, answers, now, self.settings.grace_seconds)
         graded, events = self.store.submit(attempt, outcome, now)
         self.relay.publish(events)

@@ -173,6 +173,7 @@ def test_start_resume_submit_once_and_see_the_result(new_quiz, rpc_as, store):
     graded = proxy.submit_attempt(started["id"], right(started, answers))
     assert (graded["status"], graded["score"], graded["passed"]) == ("submitted", 100, True)
     assert all(r["correct"] and r["explanation"] for r in graded["results"])
+    assert proxy.submit_attempt(started["id"], right(started, answers)) == graded  # a retry
     with pytest.raises(Conflict) as raised:
         proxy.submit_attempt(started["id"], wrong(started, answers))
     assert raised.value.code == "ALREADY_SUBMITTED"

@@ -142,6 +142,20 @@ def test_a_submitted_attempt_is_not_graded_again():
         assert raised.value.code == "ALREADY_SUBMITTED"
 
 
+def test_the_same_answers_again_are_a_repeat_and_other_answers_are_not():
+    open_attempt = attempt()
+    graded = scoring.grade(open_attempt, ALL_RIGHT, START, 3)
+    submitted = dict(open_attempt, status="submitted", results=graded.results)
+    assert scoring.is_repeat(open_attempt, ALL_RIGHT) is False  # not graded yet
+    # The same choices in another order, and the options of a question reordered.
+    again = [{"question_id": "q3", "choices": [0]}, {"question_id": "q2", "choices": [0, 1]},
+             {"question_id": "q1", "choices": [1]}]
+    assert scoring.is_repeat(submitted, again) is True
+    assert scoring.is_repeat(submitted, ALL_RIGHT[:2]) is False  # q3 now unanswered
+    assert scoring.is_repeat(submitted, [dict(a, choices=[2]) if a["question_id"] == "q1"
+                                         else a for a in ALL_RIGHT]) is False
+
+
 def test_a_late_submission_is_refused_under_the_refuse_rule():
     with pytest.raises(Conflict) as raised:
         scoring.grade(attempt("refuse"), ALL_RIGHT, START + timedelta(seconds=64), 3)

@@ -134,8 +134,11 @@ def test_quiz_statistics_come_from_the_store():
 
 def test_a_submitted_attempt_is_not_graded_again():
     svc = service()
-    svc.store.get_attempt.return_value = {"_id": "a1", "status": "submitted"}
+    svc.store.get_attempt.return_value = {
+        "_id": "a1", "status": "submitted",
+        "questions": [{"id": "q1", "options": ["对", "错"], "answer": [0]}],
+        "results": [{"question_id": "q1", "chosen": [0], "correct": True}]}
     with pytest.raises(Conflict) as raised:
-        svc.submit_attempt("a1", {"answers": []})
+        svc.submit_attempt("a1", {"answers": [{"question_id": "q1", "choices": [1]}]})
     assert raised.value.code == "ALREADY_SUBMITTED"
     svc.store.submit.assert_not_called()
