@@ -53,7 +53,9 @@ class NearbyIndex:
 
     def ranked(self, lat, lng, radius_m=None):
         """Yield (distance_m, key) nearest first (ties by key), lazily, up
-        to radius_m if given."""
+        to radius_m if given. From hundreds of km outside the stations' area
+        it measures nearly all of them before the first; changes made to the
+        index while a ranking is being read may or may not show in it."""
         limit = math.inf if radius_m is None else radius_m
         here = (lat, lng)
         row, col = _cell(lat, lng)
@@ -78,16 +80,18 @@ class NearbyIndex:
         """(ring, [cell, ...]) for the square rings of cells around (row,
         col), nearest first, until every station has been handed out."""
         remaining = len(self._cells)
-        ring = 0
-        while remaining and _ring_size(ring) <= remaining:
+        looked_up = ring = 0
+        # Ring by ring while that has cost fewer lookups than there are
+        # occupied cells: far out (or from far away) rings are mostly empty,
+        # and going once through the occupied cells left is cheaper.
+        while remaining and looked_up < len(self._cells):
             cells = [self._cells[c] for c in _ring_cells(row, col, ring) if c in self._cells]
             remaining -= len(cells)
+            looked_up += _ring_size(ring)
             yield ring, cells
             ring += 1
         if not remaining:
             return
-        # Far out, rings are mostly empty: go through the occupied cells
-        # left instead of looking up every cell of every ring.
         far = defaultdict(list)
         for (cell_row, cell_col), cell in self._cells.items():
             cell_ring = max(abs(cell_row - row), abs(cell_col - col))
