@@ -37,3 +37,7 @@ OPEN, CLOSED, CLOSING_SOON, HOURS_UNKNOWN = "open", "closed", "closing_soon", "h
 STATES = (OPEN, CLOSING_SOON, CLOSED, HOURS_UNKNOWN)
 # Open, with the next change (closing) less than this far off.
 CLOSING_SOON_MINUTES = 30
+
+# Why a station has its state (hours.Status.reason): its weekly hours, a date
+# it is closed on, or hours nobody entered (or the rules say "unknown").
+REASON_HOURS, REASON_CLOSURE_DATE, REASON_UNKNOWN = "hours", "closure_date", "unknown"
