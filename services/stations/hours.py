@@ -53,7 +53,8 @@ def check(text):
 
 
 def state_at(hours, now):
-    """The station's Status at the aware instant `now`, evaluated in China time."""
+    """The station's Status at the aware instant `now`, evaluated in China time.
+    open_24h wins over any opening_hours text; closed_dates win over both."""
     if not hours or not (hours.get("open_24h") or hours.get("opening_hours")):
         return UNKNOWN_STATUS
     local = china_time(now).replace(tzinfo=None)  # the library wants naive local time

@@ -1,4 +1,5 @@
 """A station's state at a moment from its opening hours, in China time."""
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -43,7 +44,18 @@ def test_closing_soon_starts_exactly_when_less_than_the_margin_is_left():
     assert (at_margin.state, just_inside.state) == (OPEN, CLOSING_SOON)
 
 
-def test_the_machine_time_zone_does_not_matter():
+def test_the_machine_time_zone_does_not_matter(monkeypatch):
+    expected = hours.state_at(NIGHT, china(3, 5, 45))
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        assert hours.state_at(NIGHT, china(3, 5, 45)) == expected
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_the_zone_the_instant_is_written_in_does_not_matter():
     # The same instant written in another zone gives the same status.
     moment = china(3, 5, 45)
     elsewhere = moment.astimezone(timezone(timedelta(hours=-5)))
@@ -117,3 +129,7 @@ def test_bad_syntax_is_refused_with_a_message(text):
 @pytest.mark.parametrize("text", ["off", "24/7 off"])
 def test_a_rule_set_that_is_never_open_is_refused(text):
     assert hours.check(text) == "opening_hours is never open"
+
+
+def test_a_text_is_parsed_once():
+    assert hours.parse("Mo-Sa 07:00-21:00") is hours.parse("Mo-Sa 07:00-21:00")
