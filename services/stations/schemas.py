@@ -37,3 +37,12 @@ OPEN, CLOSED, CLOSING_SOON, HOURS_UNKNOWN = "open", "closed", "closing_soon", "h
 STATES = (OPEN, CLOSING_SOON, CLOSED, HOURS_UNKNOWN)
 # Open, with the next change (closing) less than this far off.
 CLOSING_SOON_MINUTES = 30
+
+# Why a station has its state (hours.Status.reason): its weekly hours, a date
+# it is closed on, or hours nobody entered (or the rules say "unknown").
+REASON_HOURS, REASON_CLOSURE_DATE, REASON_UNKNOWN = "hours", "closure_date", "unknown"
+
+# Check-in codes (codes.py): the keeper's screen shows a code that changes
+# this often; a printed poster carries the code of the China day.
+SCREEN_PERIOD_SECONDS = 300
+CODE_DIGITS = 6
