@@ -65,8 +65,13 @@ def distance_m(a, b):
     return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(min(h, 1.0)))
 
 
+def allowed_m(accuracy_m):
+    """How far from a station a check-in may be, for a phone reporting
+    ``accuracy_m`` (metres, or None)."""
+    return CHECKIN_RADIUS_M + min(max(accuracy_m or 0, 0), MAX_ACCURACY_CREDIT_M)
+
+
 def within_reach(station, position, accuracy_m):
     """Whether a check-in at `position` (WGS-84, reported accuracy in metres,
     or None) is credible for a station at `station` (WGS-84)."""
-    credit = min(max(accuracy_m or 0, 0), MAX_ACCURACY_CREDIT_M)
-    return distance_m(station, position) <= CHECKIN_RADIUS_M + credit
+    return distance_m(station, position) <= allowed_m(accuracy_m)
