@@ -12,6 +12,7 @@ from shared.topology import queue_name
 from tests.conftest import TEST_JWT_SECRET, unique_phone
 from tests.support.audit import Audit
 from tests.support.broker import queue_exists, wait_for
+from tests.support.database_state import nothing_written_check
 from tests.support.subscriber import NAME as SUBSCRIBER_NAME
 from tests.support.subscriber import SUBSCRIPTIONS
 
@@ -169,3 +170,10 @@ def assert_error(response, status, code):
 
 def request_id():
     return "e2e-" + uuid.uuid4().hex
+
+
+@pytest.fixture
+def nothing_written(system_databases):
+    """Use as ``with nothing_written():`` around requests that must not write
+    to any service's database (tests/support/database_state.py)."""
+    return nothing_written_check(system_databases)
