@@ -43,10 +43,11 @@ def rpc_client(amqp_uri, service, method, kwargs_for=None, check=None):
 
 
 def http_client(base_url, method, path, body_for=None, headers=None, expect_status=200,
-                check=None):
+                check=None, path_for=None):
     """Factory of keep-alive HTTP/1.1 callers (one connection per caller;
     http.client is lighter than requests, so the client steals less CPU from
-    the server on a shared machine). body_for(): a JSON-able body per call."""
+    the server on a shared machine). body_for(): a JSON-able body per call;
+    path_for(): the path (with its query) per call, instead of ``path``."""
     parts = urlsplit(base_url)
     base_headers = {"Accept": "application/json"}
     base_headers.update(headers or {})
@@ -61,7 +62,8 @@ def http_client(base_url, method, path, body_for=None, headers=None, expect_stat
             if body_for is not None:
                 payload = json.dumps(body_for()).encode()
                 call_headers["Content-Type"] = "application/json"
-            conn.request(method, path, body=payload, headers=call_headers)
+            conn.request(method, path_for() if path_for else path, body=payload,
+                         headers=call_headers)
             response = conn.getresponse()
             content = response.read()
             if response.status != expect_status:

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta, timezone
 import requests
 from pymongo.errors import ConnectionFailure
 
-from scripts import demo_learning
+from scripts import demo_learning, demo_stations
 from scripts.staff import ensure_staff
 from shared.config import setting
 
@@ -147,7 +147,8 @@ def load(url):
         retrying("the worker " + worker["phone"], lambda: load_worker(url, worker))
     for what, step in (("the classes", load_classes),
                        ("the points rules and rewards", load_points),
-                       ("the lessons and quizzes", load_learning)):
+                       ("the lessons and quizzes", load_learning),
+                       ("the stations", load_stations)):
         retrying(what, lambda: step(url, staff_session(url)))
 
 
@@ -243,6 +244,15 @@ def load_learning(url, staff):
             quiz, opens_at=iso_in(minutes=-1), closes_at=iso_in(days=days)))
 
 
+def load_stations(url, staff):
+    """主题驿站 (scripts/demo_stations.py): each station whose name is not in
+    the catalog yet (open or closed) is opened."""
+    known = {s["name"] for s in all_items(url, staff, "/api/v1/stations", status="all")}
+    for station in demo_stations.STATIONS:
+        if station["name"] not in known:
+            call("POST", url + "/api/v1/stations", headers=staff, json=station)
+
+
 def banner(url):
     lines = ["", "=" * 64, "红驿 Hongyi is running",
              "  API      {}/api/v1".format(url),
@@ -255,6 +265,8 @@ def banner(url):
              "  Points   GET {}/api/v1/me/points, GET {}/api/v1/rewards".format(url, url),
              "  Learning GET {}/api/v1/lessons?column=spark_class, GET {}/api/v1/quizzes "
              "(start: POST /api/v1/quizzes/<id>/attempts)".format(url, url),
+             "  Stations GET {}/api/v1/stations/nearest?lat=30.5262&lng=120.9433&system=gcj02 "
+             "(武原街道)".format(url),
              "Demo accounts (phone / password):",
              "  union staff  {} / {}".format(STAFF["phone"], STAFF["password"])]
     lines += ["  worker       {} / {}  {}".format(w["phone"], w["password"], w["name"])
