@@ -13,10 +13,11 @@ One secret per station, two carriers:
 The two never share an HMAC input: screen counters are unix time // 300
 (about 6.0 million in 2026; they were as low as date ordinals, about
 740,000 now, only in 1977) and date ordinals would reach 6 million only
-in the year 16427 (datetime.date stops at 9999). Two different counters can still give the same 6 digits by chance
-(one in a million), which only means a code is accepted for what it is: a
-code of this station now. Each try matches one of three codes (3 in a
-million): limiting tries is the caller's job.
+in the year 16427 (datetime.date stops at 9999). Two different counters
+can still give the same 6 digits by chance (one in a million), which only
+means a code is accepted for what it is: a code of this station now. Each
+try matches one of three codes (3 in a million): limiting tries is the
+caller's job (rules.WRONG_CODE_LIMIT).
 """
 from datetime import datetime, timezone
 

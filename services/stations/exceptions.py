@@ -53,3 +53,9 @@ def no_such_report():
 def invalid_hours(why):
     return InvalidInput("INVALID_HOURS", "营业时间无效(须为 OpenStreetMap opening_hours 格式,"
                                          "且至少有开放的时段)", details={"opening_hours": why})
+
+
+def route_leg_too_long(index, limit_m):
+    return InvalidInput("ROUTE_LEG_TOO_LONG",
+                        "路线相邻两点相距过远(超过{}公里),请提供更密的路线点".format(limit_m // 1000),
+                        details={"from_point": str(index), "max_leg_m": str(limit_m)})

@@ -127,12 +127,28 @@ class NearbyIndex:
         # East-west, a metre is the most degrees where the box is nearest a
         # pole: widening by that covers the whole box.
         widest = max(abs(south), abs(north))
-        dlng = within_m / (EARTH_RADIUS_M * math.cos(widest * _RADIANS)) / _RADIANS
-        first_row, first_col = _cell(south, min(a[1], b[1]) - dlng)
-        last_row, last_col = _cell(north, max(a[1], b[1]) + dlng)
-        for row in range(first_row, last_row + 1):
-            for col in range(first_col, last_col + 1):
-                yield from self._cells.get((row, col), {}).items()
+        narrowing = math.cos(min(widest, 90) * _RADIANS)
+        if narrowing < _POLAR_NARROWING:  # at a pole every meridian is near
+            west, east = -180, 180
+        else:
+            dlng = within_m / (EARTH_RADIUS_M * narrowing) / _RADIANS
+            west, east = min(a[1], b[1]) - dlng, max(a[1], b[1]) + dlng
+        first_row, first_col = _cell(south, west)
+        last_row, last_col = _cell(north, east)
+        if (last_row - first_row + 1) * (last_col - first_col + 1) > len(self._cells):
+            # A box of more cells than hold stations: look at those instead.
+            cells = [cell for cell in self._cells if first_row <= cell[0] <= last_row
+                     and first_col <= cell[1] <= last_col]
+        else:
+            cells = ((row, col) for row in range(first_row, last_row + 1)
+                     for col in range(first_col, last_col + 1))
+        for cell in cells:
+            yield from self._cells.get(cell, {}).items()
+
+
+# cos(latitude) below this (within ~0.06 degrees of a pole): the box spans
+# every longitude rather than a width that overflows.
+_POLAR_NARROWING = 1e-3
 
 
 def _ring_size(ring):

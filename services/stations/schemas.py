@@ -71,6 +71,9 @@ PROBLEMS = {
 MAX_RADIUS_M = 50_000
 DEFAULT_ROUTE_DISTANCE_M, MAX_ROUTE_DISTANCE_M = 500, 5_000
 MAX_ROUTE_POINTS = 500
+# A route from a navigation app has a point every few hundred metres; a longer
+# straight leg is not a road a rider follows (and would cut corners).
+MAX_ROUTE_LEG_M = 20_000
 MAX_KEEPERS = 10
 
 

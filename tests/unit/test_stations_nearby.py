@@ -202,3 +202,11 @@ def test_stations_beyond_the_distance_are_left_out():
 def test_a_route_needs_two_points():
     with pytest.raises(ValueError):
         NearbyIndex().along_route([(30.5, 120.9)], 100)
+
+
+def test_a_route_at_a_pole_or_across_a_whole_hemisphere_answers_at_once():
+    index = NearbyIndex([("haiyan", 30.52, 120.94), ("pole", 89.999, 10.0)])
+    assert [key for _, _, key in index.along_route([(89.99, 0.0), (90.0, 0.0)], 5000)] == \
+        ["pole"]
+    # A leg the size of the world looks only at the cells that hold stations.
+    assert [key for _, _, key in index.along_route([(-80.0, -170.0), (80.0, 170.0)], 1)] == []

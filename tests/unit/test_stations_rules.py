@@ -184,3 +184,10 @@ def test_hours_that_are_never_open_are_refused_when_stored():
     with pytest.raises(InvalidInput) as raised:
         rules.stored({"hours": loaded})
     assert raised.value.code == "INVALID_HOURS"
+
+
+def test_a_route_with_a_leg_longer_than_a_road_leg_is_refused():
+    rules.check_route([(30.50, 120.90), (30.60, 120.90), (30.70, 120.95)])  # ~11 km legs
+    with pytest.raises(InvalidInput) as raised:
+        rules.check_route([(30.50, 120.90), (30.51, 120.90), (30.80, 120.90)])  # ~32 km
+    assert (raised.value.code, raised.value.details["from_point"]) == ("ROUTE_LEG_TOO_LONG", "1")
