@@ -40,6 +40,7 @@ class Converter(OpenAPIConverter):
     def init_attribute_functions(self):
         super().init_attribute_functions()
         self.add_attribute_function(text_pattern)
+        self.add_attribute_function(nullable_object)
 
     def schema2jsonschema(self, schema):
         jsonschema = super().schema2jsonschema(schema)
@@ -57,6 +58,22 @@ def text_pattern(self, field, ret, **kwargs):
     if isinstance(field, Text) and "pattern" not in ret and "enum" not in ret:
         return {"pattern": field.pattern}
     return {}
+
+
+# What apispec (OpenAPI 3.0) puts beside a nullable nested schema: it admits
+# any object at all, {} included, which the nested schema refuses.
+ANY_OBJECT_OR_NULL = {"type": "object", "nullable": True}
+
+
+def nullable_object(self, field, ret, **kwargs):
+    """A nullable Nested field as its schema or null (allOf + nullable),
+    instead of apispec's anyOf with any object."""
+    choices = ret.get("anyOf")
+    if not choices or ANY_OBJECT_OR_NULL not in choices:
+        return {}
+    del ret["anyOf"]
+    return {"allOf": [choice for choice in choices if choice != ANY_OBJECT_OR_NULL],
+            "nullable": True}
 
 
 class Plugin(MarshmallowPlugin):

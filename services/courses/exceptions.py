@@ -82,4 +82,4 @@ def class_not_running():
 
 
 def wrong_checkin_code():
-    return InvalidInput("WRONG_CHECKIN_CODE", "签到码不正确")
+    return Forbidden("WRONG_CHECKIN_CODE", "签到码不正确")

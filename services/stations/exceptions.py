@@ -31,7 +31,9 @@ def station_closed():
 
 
 def wrong_code():
-    return InvalidInput("WRONG_CHECKIN_CODE", "打卡码不正确或已过期,请扫描或输入驿站当前展示的打卡码")
+    """403: the code is the proof of being there (as a class's check-in code
+    is); the request itself is well-formed."""
+    return Forbidden("WRONG_CHECKIN_CODE", "打卡码不正确或已过期,请扫描或输入驿站当前展示的打卡码")
 
 
 def too_many_wrong_codes(minutes):
@@ -54,8 +56,3 @@ def invalid_hours(why):
     return InvalidInput("INVALID_HOURS", "营业时间无效(须为 OpenStreetMap opening_hours 格式,"
                                          "且至少有开放的时段)", details={"opening_hours": why})
 
-
-def route_leg_too_long(index, limit_m):
-    return InvalidInput("ROUTE_LEG_TOO_LONG",
-                        "路线相邻两点相距过远(超过{}公里),请提供更密的路线点".format(limit_m // 1000),
-                        details={"from_point": str(index), "max_leg_m": str(limit_m)})

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from services.stations import coordinates, exceptions, hours
 from services.stations.schemas import (
-    ACTIVE, CLOSED, CLOSING_SOON, COORDINATE_SYSTEMS, FULL, MAX_ROUTE_LEG_M, OPEN, PROBLEMS,
+    ACTIVE, CLOSED, CLOSING_SOON, COORDINATE_SYSTEMS, FULL, OPEN, PROBLEMS,
     TEMPORARILY_CLOSED, WGS84)
 from shared.caller import STATION_KEEPER, UNION_STAFF
 
@@ -140,13 +140,6 @@ def check_reach(station, position):
     if not coordinates.within_reach(there, here, position["accuracy_m"]):
         raise exceptions.too_far(round(coordinates.distance_m(there, here)),
                                  coordinates.allowed_m(position["accuracy_m"]))
-
-
-def check_route(route):
-    """A route (WGS-84 points) whose every leg is at most MAX_ROUTE_LEG_M."""
-    for index, (a, b) in enumerate(zip(route, route[1:])):
-        if coordinates.distance_m(a, b) > MAX_ROUTE_LEG_M:
-            raise exceptions.route_leg_too_long(index, MAX_ROUTE_LEG_M)
 
 
 def next_counted_after(last_counted_at):

@@ -71,9 +71,9 @@ PROBLEMS = {
 MAX_RADIUS_M = 50_000
 DEFAULT_ROUTE_DISTANCE_M, MAX_ROUTE_DISTANCE_M = 500, 5_000
 MAX_ROUTE_POINTS = 500
-# A route from a navigation app has a point every few hundred metres; a longer
-# straight leg is not a road a rider follows (and would cut corners).
-MAX_ROUTE_LEG_M = 20_000
+# A route from a navigation app has a point every few hundred metres; a leg
+# longer than this (~20 km) is not a road a rider follows.
+MAX_ROUTE_LEG_DEGREES = 0.2
 MAX_KEEPERS = 10
 
 
@@ -93,6 +93,15 @@ def system_field(**kwargs):
         **kwargs)
 
 
+class StrictBoolean(fields.Boolean):
+    """true or false in a JSON body (marshmallow's Boolean also takes 1, "yes", …)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise ValidationError("须为 true 或 false")
+        return value
+
+
 class CodeList(Text):
     """Codes in a query string, comma-separated (``amenities=drinking_water,toilet``):
     a station must have every one."""
@@ -100,6 +109,8 @@ class CodeList(Text):
     def __init__(self, vocabulary, **kwargs):
         super().__init__(1, 400, **kwargs)
         self.vocabulary = tuple(vocabulary)
+        code = "(?:{})".format("|".join(self.vocabulary))
+        self.pattern = "^{0}(?:,{0})*$".format(code)  # published (gateway/openapi.py)
 
     def _deserialize(self, value, attr, data, **kwargs):
         codes = super()._deserialize(value, attr, data, **kwargs).split(",")
@@ -233,6 +244,16 @@ class AlongRouteRequest(Filters):
     system = system_field(load_default=WGS84)
     within_m = fields.Integer(strict=True, load_default=DEFAULT_ROUTE_DISTANCE_M,
                               validate=validate.Range(min=1, max=MAX_ROUTE_DISTANCE_M))
+    open_now = StrictBoolean(load_default=False)
+
+    @validates_schema
+    def legs_are_short(self, data, **kwargs):
+        """Consecutive route points are at most 0.2 degrees apart in latitude and in longitude."""
+        route = data.get("route", ())
+        for index, (a, b) in enumerate(zip(route, route[1:])):
+            if max(abs(a["lat"] - b["lat"]), abs(a["lng"] - b["lng"])) > MAX_ROUTE_LEG_DEGREES:
+                raise ValidationError({"route": ["第{}个点与下一个点相距过远,请提供更密的路线点"
+                                                 .format(index + 1)]})
 
 
 class SystemQuery(Schema):

@@ -151,4 +151,4 @@ def test_bad_input_is_a_4xx_with_a_code_and_writes_nothing(
     # A wrong code writes one thing: it counts towards the pause on guessing.
     assert_error(api.post("/api/v1/stations/{}/check-ins".format(station["id"]),
                           headers=rider.headers, json={"code": "000000"}),
-                 422, "WRONG_CHECKIN_CODE")
+                 403, "WRONG_CHECKIN_CODE")

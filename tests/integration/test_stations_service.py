@@ -205,7 +205,7 @@ def test_a_wrong_code_or_a_far_position_is_refused_and_guessing_is_paused(
     secret = store.secret_of(made["id"])
     yesterday = codes.poster_code(secret, (utcnow() + timedelta(hours=8)).date()
                                   - timedelta(days=1))
-    with pytest.raises(InvalidInput) as raised:
+    with pytest.raises(Forbidden) as raised:
         rider.check_in(made["id"], {"code": yesterday})
     assert raised.value.code == "WRONG_CHECKIN_CODE"
     far = {"lat": WUYUAN["lat"] + 0.01, "lng": WUYUAN["lng"], "system": "gcj02",
@@ -215,7 +215,7 @@ def test_a_wrong_code_or_a_far_position_is_refused_and_guessing_is_paused(
         rider.check_in(made["id"], {"code": code, "position": far})
     assert raised.value.code == "TOO_FAR_FROM_STATION"
     for _ in range(rules.WRONG_CODE_LIMIT - 1):
-        with pytest.raises(InvalidInput):
+        with pytest.raises(Forbidden):
             rider.check_in(made["id"], {"code": "000000"})
     with pytest.raises(TooManyAttempts):  # even the right code, for a while
         rider.check_in(made["id"], {"code": code})

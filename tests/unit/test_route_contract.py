@@ -31,7 +31,7 @@ PATH_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 HEADER_VALUE = "contract-check-1"  # a well-formed Idempotency-Key
 # A path parameter's value is its own name, except where the gateway checks
 # the value against a list (gateway/requests.PATH_PARAMETERS).
-PATH_VALUES = {"role": "employer"}
+PATH_VALUES = {"role": "employer", "problem": "no_water"}
 # What the gateway names a validated body and query string (gateway/app.py).
 BODY_ARGUMENT, QUERY_ARGUMENT = "request", "query"
 

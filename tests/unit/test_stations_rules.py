@@ -186,8 +186,11 @@ def test_hours_that_are_never_open_are_refused_when_stored():
     assert raised.value.code == "INVALID_HOURS"
 
 
-def test_a_route_with_a_leg_longer_than_a_road_leg_is_refused():
-    rules.check_route([(30.50, 120.90), (30.60, 120.90), (30.70, 120.95)])  # ~11 km legs
-    with pytest.raises(InvalidInput) as raised:
-        rules.check_route([(30.50, 120.90), (30.51, 120.90), (30.80, 120.90)])  # ~32 km
-    assert (raised.value.code, raised.value.details["from_point"]) == ("ROUTE_LEG_TOO_LONG", "1")
+
+def test_a_route_leg_longer_than_a_road_leg_or_a_non_boolean_flag_is_refused():
+    near = [{"lat": 30.50 + 0.1 * n, "lng": 120.90} for n in range(3)]
+    schemas.AlongRouteRequest().load({"route": near, "open_now": True})
+    for bad in ({"route": near + [{"lat": 30.95, "lng": 120.90}]},  # a 0.25 degree leg
+                {"route": near, "open_now": 1}):
+        with pytest.raises(ValidationError):
+            schemas.AlongRouteRequest().load(bad)
