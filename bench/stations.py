@@ -16,6 +16,7 @@ import itertools
 import os
 import random
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -30,7 +31,10 @@ HOURS = ({"open_24h": True}, {"opening_hours": "Mo-Su 08:00-20:00"},
          {"opening_hours": "Mo-Su 06:00-02:00"}, None)
 AMENITIES = ("drinking_water", "phone_charging", "ebike_charging", "microwave", "rest_area",
              "toilet")
-SEED_THREADS = 4
+# Every catalog change takes the catalog's next number in its transaction
+# (services/stations/storage.py), so concurrent openings conflict and one is
+# told BUSY (nothing written): retried, as the README tells an app to.
+SEED_THREADS, SEED_TRIES = 2, 20
 NEAREST, PING = "nearest", yardstick.GATEWAY
 LABELS = {NEAREST: "nearest (HTTP → stations)", PING: "gateway (HTTP → ping)"}
 
@@ -62,6 +66,10 @@ def station(n, rng):
             "hours": rng.choice(HOURS)}
 
 
+def nothing_done(status, body):
+    return status == 503 or (status == 409 and (body or {}).get("error") == "BUSY")
+
+
 def seed(target, token, count, say):
     """Open stations until the catalog has ``count`` (a rerun reuses them)."""
     http = rush_setup.Http(target.url)
@@ -73,9 +81,13 @@ def seed(target, token, count, say):
     def open_one(n):
         if not hasattr(local, "http"):
             local.http = rush_setup.Http(target.url)
-        rush_setup.expect(*local.http.call("POST", "/api/v1/stations",
-                                           station(n, random.Random(n)), token=token),
-                          201, "open a station")
+        for _ in range(SEED_TRIES):
+            status, body = local.http.call("POST", "/api/v1/stations",
+                                           station(n, random.Random(n)), token=token)
+            if not nothing_done(status, body):
+                break
+            time.sleep(0.05)
+        rush_setup.expect(status, body, 201, "open a station")
     with ThreadPoolExecutor(SEED_THREADS) as pool:
         list(pool.map(open_one, range(have, count)))
     say("  {:,} stations in the catalog ({:,} opened now)".format(count, max(0, count - have)))

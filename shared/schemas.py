@@ -105,6 +105,12 @@ def load(schema_class, data):
         raise invalid_from_validation(err)
 
 
+def dump(schema_class, data):
+    """``data`` dumped by the schema's one instance (schema_of): building a
+    schema, and the schemas nested in it, costs more than dumping a page."""
+    return schema_of(schema_class).dump(data)
+
+
 def count(low, high, **kwargs):
     """An integer in [low, high]; "3" is refused, not read as 3."""
     return fields.Integer(strict=True, validate=validate.Range(min=low, max=high), **kwargs)

@@ -20,7 +20,7 @@ from shared.domain import CHINA_TZ, china_time
 from shared.mongo import MongoStore
 from shared.outbox import EventSource
 from shared.rpc import rpc
-from shared.schemas import load
+from shared.schemas import dump, load
 from shared.service import ServiceBase, Settings
 
 
@@ -86,7 +86,7 @@ class StationsService(ServiceBase, EventSource):
         stations, total = self.store.list(params, caller.id if params["mine"] else None)
         now = utcnow()
         items = [views.detail(station, params["system"], now) for station in stations]
-        return schemas.StationPage().dump(dict(params, items=items, total=total))
+        return dump(schemas.StationPage, dict(params, items=items, total=total))
 
     @rpc
     def get_checkin_codes(self, station_id):
@@ -96,7 +96,7 @@ class StationsService(ServiceBase, EventSource):
         screen, valid_until = codes.screen_code(station["secret"], now)
         day = china_time(now).date()
         tomorrow = datetime.combine(day + timedelta(days=1), time(), CHINA_TZ)
-        return schemas.CheckInCodes().dump({
+        return dump(schemas.CheckInCodes, {
             "station_id": station_id, "screen": {"code": screen, "valid_until": valid_until},
             "poster": {"code": codes.poster_code(station["secret"], day),
                        "valid_until": tomorrow}})
@@ -110,13 +110,13 @@ class StationsService(ServiceBase, EventSource):
         since = datetime.combine(since_day, time(), CHINA_TZ)
         stations = self.store.stations_where(
             {key: params[key] for key in ("kind", "district") if key in params})
-        return schemas.DemandReport().dump(demand.report(
+        return dump(schemas.DemandReport, demand.report(
             stations, self.store.visit_counts(since), params["days"], since_day, now))
 
     def _changed(self, station, events, now):
         self.relay.publish(events)
         self.catalog.refresh(force=True)
-        return schemas.StationView().dump(views.detail(station, schemas.WGS84, now))
+        return dump(schemas.StationView, views.detail(station, schemas.WGS84, now))
 
     # ---- workers: finding one ---------------------------------------------------
 
@@ -127,9 +127,10 @@ class StationsService(ServiceBase, EventSource):
         system, now = params["system"], utcnow()
         position = coordinates.to_wgs84(system, params["lat"], params["lng"])
         page, has_more = search.nearest(self.catalog, position, params, now)
-        items = [dict(views.summary(station, system, status), distance_m=round(distance))
-                 for distance, station, status in page]
-        return schemas.NearestPage().dump(dict(params, items=items, has_more=has_more))
+        return {"items": [views.found_answer(station, system, status, distance_m=distance)
+                          for distance, station, status in page],
+                "page": params["page"], "per_page": params["per_page"],
+                "has_more": has_more, "system": system}  # schemas.NearestPage
 
     @rpc
     def stations_along_route(self, request):
@@ -138,10 +139,10 @@ class StationsService(ServiceBase, EventSource):
         system, now = params["system"], utcnow()
         route = [coordinates.to_wgs84(system, p["lat"], p["lng"]) for p in params["route"]]
         passed = search.along(self.catalog, route, params["within_m"], params, now)
-        items = [dict(views.summary(station, system, status), along_route_m=round(along_m),
-                      off_route_m=round(off_m))
-                 for along_m, off_m, station, status in passed]
-        return schemas.AlongRouteList().dump({"items": items, "system": system})
+        return {"items": [views.found_answer(station, system, status, along_route_m=along_m,
+                                             off_route_m=off_m)
+                          for along_m, off_m, station, status in passed],
+                "system": system}  # schemas.AlongRouteList
 
     @rpc
     def get_station(self, station_id, query):
@@ -150,7 +151,7 @@ class StationsService(ServiceBase, EventSource):
         station = self.store.get(station_id)
         if station["status"] != schemas.ACTIVE and not rules.is_staff(caller):
             raise exceptions.station_not_found()
-        return schemas.StationView().dump(views.detail(station, params["system"], utcnow()))
+        return dump(schemas.StationView, views.detail(station, params["system"], utcnow()))
 
     # ---- workers: reports and check-ins --------------------------------------------
 
@@ -163,7 +164,7 @@ class StationsService(ServiceBase, EventSource):
             station_id, problem, worker.id, now)
         self.relay.publish(events)
         self.catalog.refresh(force=True)
-        return schemas.ReportAnswer().dump({
+        return dump(schemas.ReportAnswer, {
             "station_id": station_id, "confirmed": confirmed,
             "problem": rules.problem_view(problem, report, now)})
 
@@ -180,7 +181,7 @@ class StationsService(ServiceBase, EventSource):
             rules.check_reach(station, fields["position"])
         last_at, counted, events = self.store.check_in(station, worker.id, now)
         self.relay.publish(events)
-        return schemas.CheckIn().dump({
+        return dump(schemas.CheckIn, {
             "station_id": station_id, "station_name": station["name"], "visited_at": last_at,
             "counted": counted, "next_counted_after": rules.next_counted_after(last_at)})
 

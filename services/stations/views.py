@@ -32,3 +32,34 @@ def detail(station, system, now):
 
 def as_pair(position):
     return position["lat"], position["lng"]
+
+
+# ---- the search's answers, built directly ---------------------------------------
+# A page of the nearest search is what schemas.Nearby (and OnRoute) dump, but
+# built here: marshmallow dumping 20 stations took half the service's time
+# for a search (0.6 of 1.2 ms, measured in-process over 5,000 stations).
+# tests/unit/test_stations_views.py holds these equal to the schemas' dumps.
+
+def iso(moment):
+    return None if moment is None else moment.isoformat()
+
+
+def problem_answer(problem):
+    return dict(problem, first_reported_at=iso(problem["first_reported_at"]),
+                last_reported_at=iso(problem["last_reported_at"]),
+                fades_at=iso(problem["fades_at"]))
+
+
+def status_answer(status):
+    return dict(status, changes_at=iso(status["changes_at"]),
+                problems=[problem_answer(problem) for problem in status["problems"]])
+
+
+def found_answer(station, system, status, **measures):
+    """One station of a search's answer: its summary, and ``measures``
+    (distance_m, or along_route_m and off_route_m) rounded to metres."""
+    answer = {field: station.get(field) for field in SUMMARY_FIELDS[1:]}
+    answer.update(id=station["_id"], position=position_in(station, system),
+                  status=status_answer(status))
+    answer.update({name: round(value) for name, value in measures.items()})
+    return answer
