@@ -1,5 +1,5 @@
 """stations' domain errors: one function per situation, code and message."""
-from shared.errors import Conflict, Forbidden, InvalidInput, NotFound, TooManyAttempts
+from shared.errors import Conflict, Forbidden, NotFound, TooManyAttempts
 
 
 def station_not_found():
@@ -50,9 +50,3 @@ def too_far(distance_m, allowed_m):
 
 def no_such_report():
     return NotFound("REPORT_NOT_FOUND", "该驿站没有这项问题反馈")
-
-
-def invalid_hours(why):
-    return InvalidInput("INVALID_HOURS", "营业时间无效(须为 OpenStreetMap opening_hours 格式,"
-                                         "且至少有开放的时段)", details={"opening_hours": why})
-

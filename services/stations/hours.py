@@ -5,21 +5,18 @@ Stored hours: {"open_24h": bool, "opening_hours": str or None,
 "closed_dates": ["YYYY-MM-DD", ...]} or None (nobody entered them)."""
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
 
 import opening_hours
 
 from services.stations.schemas import (
     CLOSED, CLOSING_SOON, CLOSING_SOON_MINUTES, HOURS_UNKNOWN, OPEN,
-    REASON_CLOSURE_DATE, REASON_HOURS, REASON_UNKNOWN,
+    REASON_CLOSURE_DATE, REASON_HOURS, REASON_UNKNOWN, parsed_hours,
 )
 from shared.domain import CHINA_TZ, china_time
 
 # Changes further off than this are not announced (changes_at None).
 HORIZON = timedelta(days=7)
 CLOSING_SOON_WITHIN = timedelta(minutes=CLOSING_SOON_MINUTES)
-# "Never open" is judged from here on, so the verdict does not depend on today.
-_NEVER_OPEN_FROM = datetime(2000, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -32,33 +29,13 @@ class Status:
 UNKNOWN_STATUS = Status(HOURS_UNKNOWN, None, REASON_UNKNOWN)
 
 
-@lru_cache(maxsize=4096)
-def parse(text):
-    """The parsed rule set; raises opening_hours.ParserError on bad syntax."""
-    return opening_hours.OpeningHours(text)
-
-
-def check(text):
-    """None if `text` is usable, else a message saying why not: bad syntax, or
-    a rule set that is never open (such as "off"), which only hides the station
-    (closing for a day is what closed_dates is for)."""
-    try:
-        rules = parse(text)
-    except opening_hours.ParserError as error:
-        return "opening_hours is not valid opening_hours syntax: %s" % error
-    start = _NEVER_OPEN_FROM
-    if _library_state(rules, start) != OPEN and rules.next_change(start) is None:
-        return "opening_hours is never open"
-    return None
-
-
 def state_at(hours, now):
     """The station's Status at the aware instant `now`, evaluated in China time.
     open_24h wins over any opening_hours text; closed_dates win over both."""
     if not hours or not (hours.get("open_24h") or hours.get("opening_hours")):
         return UNKNOWN_STATUS
     local = china_time(now).replace(tzinfo=None)  # the library wants naive local time
-    rules = None if hours.get("open_24h") else parse(hours["opening_hours"])
+    rules = None if hours.get("open_24h") else parsed_hours(hours["opening_hours"])
     closed = frozenset(hours.get("closed_dates") or ())
     if local.date().isoformat() in closed:
         return Status(CLOSED, _next_opening(rules, local, closed), REASON_CLOSURE_DATE)

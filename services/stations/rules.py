@@ -3,7 +3,7 @@ problem report is confirmed and fades, when a check-in counts, and the
 station's state now. Pure: the time is an argument."""
 from datetime import timedelta
 
-from services.stations import coordinates, exceptions, hours
+from services.stations import coordinates, exceptions
 from services.stations.schemas import (
     ACTIVE, CLOSED, CLOSING_SOON, COORDINATE_SYSTEMS, FULL, OPEN, PROBLEMS,
     TEMPORARILY_CLOSED, WGS84)
@@ -41,9 +41,6 @@ def stored(fields):
     if "position" in fields:
         fields["positions"] = placed(fields.pop("position"))
     if fields.get("hours"):
-        why = fields["hours"]["opening_hours"] and hours.check(fields["hours"]["opening_hours"])
-        if why:
-            raise exceptions.invalid_hours(why)
         fields["hours"] = dict(fields["hours"], closed_dates=sorted(
             {day.isoformat() for day in fields["hours"]["closed_dates"]}))
     return fields

@@ -1,5 +1,8 @@
 """stations' request and response schemas, and the vocabulary they validate
 with (a leaf: the gateway imports it, so it imports nothing of the service)."""
+from datetime import datetime
+from functools import lru_cache
+
 import opening_hours
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
@@ -120,10 +123,28 @@ class CodeList(Text):
         return sorted(set(codes))
 
 
+@lru_cache(maxsize=4096)
+def parsed_hours(text):
+    """The parsed opening_hours text, once per text (hours.py reads it on every
+    search); opening_hours.ParserError on bad syntax."""
+    return opening_hours.OpeningHours(text)
+
+
+# "Never open" is judged from here on, so the verdict does not depend on today.
+NEVER_OPEN_FROM = datetime(2000, 1, 1)
+
+
 def check_hours_text(text):
-    if not opening_hours.validate(text):
+    """Valid syntax, and open at some time: a rule set that is never open (such
+    as "off") only hides the station; a day's closing is what closed_dates is for."""
+    try:
+        rules = parsed_hours(text)
+    except opening_hours.ParserError:
         raise ValidationError("营业时间格式不正确(OpenStreetMap opening_hours 格式,"
                               "例如 Mo-Fr 08:00-20:00; Sa,Su 09:00-17:00)")
+    state, _comment = rules.state(NEVER_OPEN_FROM)
+    if state != opening_hours.State.OPEN and rules.next_change(NEVER_OPEN_FROM) is None:
+        raise ValidationError("营业时间中没有任何开放时段")
 
 
 class Position(Schema):

@@ -9,7 +9,7 @@ from marshmallow import ValidationError
 from services.stations import demand, rules, schemas
 from services.stations.hours import Status
 from shared.caller import STATION_KEEPER, UNION_STAFF, WORKER, Caller
-from shared.errors import Conflict, Forbidden, InvalidInput, Unauthenticated
+from shared.errors import Conflict, Forbidden, Unauthenticated
 
 NOW = datetime(2026, 12, 1, 4, 0, tzinfo=timezone.utc)  # 12:00 in China
 KEEPER = Caller(id="k1", roles=(WORKER, STATION_KEEPER), session_id="s")
@@ -179,11 +179,10 @@ def test_the_demand_report_counts_visits_by_hour_and_weekday_busiest_first():
     assert report["by_weekday"] == [4, 0, 0, 0, 0, 0, 2]
 
 
-def test_hours_that_are_never_open_are_refused_when_stored():
-    loaded = schemas.Hours().load({"opening_hours": "Mo-Su off"})
-    with pytest.raises(InvalidInput) as raised:
-        rules.stored({"hours": loaded})
-    assert raised.value.code == "INVALID_HOURS"
+def test_hours_that_are_never_open_are_refused():
+    with pytest.raises(ValidationError) as raised:
+        schemas.Hours().load({"opening_hours": "Mo-Su off"})
+    assert raised.value.messages["opening_hours"] == ["营业时间中没有任何开放时段"]
 
 
 
