@@ -10,40 +10,36 @@ def matches(station, filters):
     return set(filters.get("amenities", ())) <= set(station["amenities"])
 
 
-def acceptable(catalog, keys, filters, now):
-    """(key, station, status) of the stations among ``keys`` that pass the
-    filters, in the order given; ``keys`` are read only as far as needed."""
-    for key in keys:
+def acceptable(catalog, found, filters, now):
+    """(measure, station, status) of the stations ``found`` ((measure, key)
+    pairs, in order) that pass the filters; ``found`` is read only as far as
+    needed."""
+    for measure, key in found:
         station = catalog.get(key)
         if not matches(station, filters):
             continue
         status = views.status_of(station, now)
         if filters.get("open_now") and not rules.is_open(status):
             continue
-        yield key, station, status
+        yield measure, station, status
 
 
 def nearest(catalog, position, query, now):
     """(the page's [(distance_m, station, status)], whether there are more)."""
-    distances = {}
-
-    def ranked_keys():
-        for distance, key in catalog.index.ranked(*position, radius_m=query.get("radius_m")):
-            distances[key] = distance
-            yield key
+    ranked = catalog.index.ranked(*position, radius_m=query.get("radius_m"))
     skip, wanted = (query["page"] - 1) * query["per_page"], query["per_page"]
     page = []
-    for n, (key, station, status) in enumerate(acceptable(catalog, ranked_keys(), query, now)):
+    for n, found in enumerate(acceptable(catalog, ranked, query, now)):
         if n >= skip + wanted:
             return page, True
         if n >= skip:
-            page.append((distances[key], station, status))
+            page.append(found)
     return page, False
 
 
 def along(catalog, route, within_m, filters, now):
     """[(along_m, off_m, station, status)] in the order the route passes them."""
-    passed = catalog.index.along_route(route, within_m)
-    where = {key: (along_m, off_m) for along_m, off_m, key in passed}
-    return [where[key] + (station, status) for key, station, status in
-            acceptable(catalog, [key for _, _, key in passed], filters, now)]
+    passed = (((along_m, off_m), key)
+              for along_m, off_m, key in catalog.index.along_route(route, within_m))
+    return [measures + (station, status) for measures, station, status in
+            acceptable(catalog, passed, filters, now)]

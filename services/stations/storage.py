@@ -221,9 +221,6 @@ class StationsStore(BaseStore):
                 "station_name": station["name"], "visited_at": now}, now, session)
         return self.in_transaction(work)
 
-    def secret_of(self, station_id):
-        return self.get(station_id)["secret"]
-
     # ---- demand -----------------------------------------------------------------
 
     def visit_counts(self, since):

@@ -202,7 +202,7 @@ def test_a_wrong_code_or_a_far_position_is_refused_and_guessing_is_paused(
         open_station, rpc_as, store):
     made = open_station("防刷站")
     rider = rpc_as(worker()).stations
-    secret = store.secret_of(made["id"])
+    secret = store.get(made["id"])["secret"]
     yesterday = codes.poster_code(secret, (utcnow() + timedelta(hours=8)).date()
                                   - timedelta(days=1))
     with pytest.raises(Forbidden) as raised:
@@ -227,7 +227,7 @@ def test_a_wrong_code_or_a_far_position_is_refused_and_guessing_is_paused(
 def test_staff_see_visits_by_hour_and_weekday_and_the_problems_showing(
         open_station, rpc_as, as_staff, store):
     made, quiet = open_station("繁忙站"), open_station("冷清站", lat=30.53)
-    code = codes.screen_code(store.secret_of(made["id"]), utcnow())[0]
+    code = codes.screen_code(store.get(made["id"])["secret"], utcnow())[0]
     visits = [rpc_as(worker()).stations.check_in(made["id"], {"code": code})
               for _ in range(3)]
     rpc_as(worker()).stations.report_problem(quiet["id"], {"problem": "charger_broken"})
