@@ -354,10 +354,8 @@ class Nearby(StationSummary):
     distance_m = fields.Integer()
 
 
-class NearestPage(Schema):
+class NearestPage(Paging):
     items = fields.List(fields.Nested(Nearby))
-    page = fields.Integer()
-    per_page = fields.Integer()
     has_more = fields.Boolean()
     system = fields.String(metadata={"description": "the system of every position here"})
 
@@ -390,10 +388,8 @@ class StationView(StationSummary):
     updated_at = fields.AwareDateTime()
 
 
-class StationPage(Schema):
+class StationPage(Paging):
     items = fields.List(fields.Nested(StationView))
-    page = fields.Integer()
-    per_page = fields.Integer()
     total = fields.Integer()
     system = fields.String()
 
