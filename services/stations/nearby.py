@@ -8,7 +8,7 @@ import heapq
 import math
 from collections import defaultdict
 
-from services.stations.coordinates import EARTH_RADIUS_M, distance_m
+from shared.coordinates import EARTH_RADIUS_M, distance_m
 
 # 0.01 degree: about 1.1 km north-south and 0.96 km east-west in Haiyan.
 # 10,000 stations over the county's ~600 km2 is ~17 per km2, so a page of 20

@@ -3,10 +3,11 @@ problem report is confirmed and fades, when a check-in counts, and the
 station's state now. Pure: the time is an argument."""
 from datetime import timedelta
 
-from services.stations import coordinates, exceptions
+from services.stations import exceptions
 from services.stations.schemas import (
     ACTIVE, CLOSED, CLOSING_SOON, COORDINATE_SYSTEMS, FULL, OPEN, PROBLEMS,
     TEMPORARILY_CLOSED, WGS84)
+from shared import coordinates
 from shared.caller import STATION_KEEPER, UNION_STAFF
 
 # A report shows for this long after the last worker who confirmed it: long

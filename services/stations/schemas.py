@@ -7,15 +7,12 @@ import opening_hours
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from shared.domain import DISTRICTS
+from shared.positions import (  # noqa: F401 (the stations API's vocabulary too)
+    BD09, COORDINATE_SYSTEMS, GCJ02, WGS84, Position, PositionView, ReportedPosition, latitude,
+    longitude, system_field)
 from shared.schemas import Link, Name, Paging, PartialUpdate, Text
 
 # ---- vocabulary -----------------------------------------------------------------
-
-# Coordinate systems. Phones report WGS-84; Amap and Tencent use GCJ-02
-# ("Mars coordinates", the state-mandated obfuscation); Baidu adds its own
-# BD-09 on top. Every coordinate in the API says which one it is in.
-WGS84, GCJ02, BD09 = "wgs84", "gcj02", "bd09"
-COORDINATE_SYSTEMS = (WGS84, GCJ02, BD09)
 
 KINDS = {
     "red_themed": "红色主题驿站",
@@ -82,20 +79,6 @@ MAX_KEEPERS = 10
 
 # ---- fields -----------------------------------------------------------------------
 
-def latitude(**kwargs):
-    return fields.Float(validate=validate.Range(min=-90, max=90), **kwargs)
-
-
-def longitude(**kwargs):
-    return fields.Float(validate=validate.Range(min=-180, max=180), **kwargs)
-
-
-def system_field(**kwargs):
-    return Text(validate=validate.OneOf(COORDINATE_SYSTEMS), metadata={
-        "description": "coordinate system: wgs84 (GPS), gcj02 (Amap, Tencent), bd09 (Baidu)"},
-        **kwargs)
-
-
 class StrictBoolean(fields.Boolean):
     """true or false in a JSON body (marshmallow's Boolean also takes 1, "yes", …)."""
 
@@ -145,17 +128,6 @@ def check_hours_text(text):
     state, _comment = rules.state(NEVER_OPEN_FROM)
     if state != opening_hours.State.OPEN and rules.next_change(NEVER_OPEN_FROM) is None:
         raise ValidationError("营业时间中没有任何开放时段")
-
-
-class Position(Schema):
-    lat = latitude(required=True)
-    lng = longitude(required=True)
-    system = system_field(required=True)
-
-
-class ReportedPosition(Position):
-    """Where the phone says it is, and how sure it is (metres, as the phone reports)."""
-    accuracy_m = fields.Float(validate=validate.Range(min=0, max=100_000), load_default=None)
 
 
 class Hours(Schema):
@@ -298,12 +270,6 @@ class DemandQuery(Schema):
 
 
 # ---- responses --------------------------------------------------------------------
-
-class PositionView(Schema):
-    lat = fields.Float()
-    lng = fields.Float()
-    system = fields.String()
-
 
 class Problem(Schema):
     problem = fields.String()

@@ -6,8 +6,8 @@ import warnings
 
 import pytest
 
-from services.stations import coordinates
-from services.stations.coordinates import distance_m, from_wgs84, to_wgs84, within_reach
+from shared import coordinates
+from shared.coordinates import distance_m, from_wgs84, to_wgs84, within_reach
 from services.stations.schemas import BD09, COORDINATE_SYSTEMS, GCJ02, WGS84
 
 # (WGS-84, GCJ-02) pairs from googollee/eviltransform's test suite

@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from services.stations.coordinates import distance_m
+from shared.coordinates import distance_m
 from services.stations import nearby
 from services.stations.nearby import NearbyIndex, _approach
 

@@ -6,7 +6,7 @@ import math
 
 import prcoords
 
-from services.stations.schemas import BD09, GCJ02, WGS84
+from shared.positions import BD09, GCJ02, WGS84
 
 EARTH_RADIUS_M = 6_371_008.8  # mean Earth radius (IUGG)
 
