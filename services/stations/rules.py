@@ -5,10 +5,10 @@ from datetime import timedelta
 
 from services.stations import exceptions
 from services.stations.schemas import (
-    ACTIVE, CLOSED, CLOSING_SOON, COORDINATE_SYSTEMS, FULL, OPEN, PROBLEMS,
-    TEMPORARILY_CLOSED, WGS84)
+    ACTIVE, CLOSED, CLOSING_SOON, FULL, OPEN, PROBLEMS, TEMPORARILY_CLOSED)
 from shared import coordinates
 from shared.caller import STATION_KEEPER, UNION_STAFF
+from shared.positions import COORDINATE_SYSTEMS, WGS84
 
 # A report shows for this long after the last worker who confirmed it: long
 # enough for the keeper to see it, short enough that yesterday's empty water

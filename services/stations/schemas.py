@@ -7,9 +7,8 @@ import opening_hours
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from shared.domain import DISTRICTS
-from shared.positions import (  # noqa: F401 (the stations API's vocabulary too)
-    BD09, COORDINATE_SYSTEMS, GCJ02, WGS84, Position, PositionView, ReportedPosition, latitude,
-    longitude, system_field)
+from shared.positions import (
+    WGS84, Position, PositionView, ReportedPosition, latitude, longitude, system_field)
 from shared.schemas import Link, Name, Paging, PartialUpdate, Text
 
 # ---- vocabulary -----------------------------------------------------------------

@@ -20,6 +20,7 @@ from shared.clock import utcnow
 from shared.domain import CHINA_TZ, china_time
 from shared.mongo import MongoStore
 from shared.outbox import EventSource
+from shared.positions import WGS84
 from shared.rpc import rpc
 from shared.schemas import dump, load
 from shared.service import ServiceBase, Settings
@@ -117,7 +118,7 @@ class StationsService(ServiceBase, EventSource):
     def _changed(self, station, events, now):
         self.relay.publish(events)
         self.catalog.refresh(force=True)
-        return dump(schemas.StationView, views.detail(station, schemas.WGS84, now))
+        return dump(schemas.StationView, views.detail(station, WGS84, now))
 
     # ---- workers: finding one ---------------------------------------------------
 

@@ -1,7 +1,7 @@
 """What callers see of a station: its position in the system they asked
 for (every position says its system), its state now, and its links."""
 from services.stations import hours, navigation, rules
-from services.stations.schemas import BD09, GCJ02
+from shared.positions import BD09, GCJ02
 
 SUMMARY_FIELDS = ("_id", "kind", "name", "theme", "address", "district", "amenities")
 DETAIL_FIELDS = ("story", "hours", "photos", "phone", "keepers", "created_at", "updated_at")

@@ -8,7 +8,7 @@ import pytest
 
 from shared import coordinates
 from shared.coordinates import distance_m, from_wgs84, to_wgs84, within_reach
-from services.stations.schemas import BD09, COORDINATE_SYSTEMS, GCJ02, WGS84
+from shared.positions import BD09, COORDINATE_SYSTEMS, GCJ02, WGS84
 
 # (WGS-84, GCJ-02) pairs from googollee/eviltransform's test suite
 # (python/test.py, "wgsLat, wgsLng, gcjLat, gcjLng").

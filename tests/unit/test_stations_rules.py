@@ -8,6 +8,7 @@ from marshmallow import ValidationError
 
 from services.stations import demand, rules, schemas
 from services.stations.hours import Status
+from shared import positions
 from shared.caller import STATION_KEEPER, UNION_STAFF, WORKER, Caller
 from shared.errors import Conflict, Forbidden, Unauthenticated
 
@@ -22,7 +23,7 @@ def station(**fields):
     base = {"_id": "st1", "name": "武原城市红色驿站", "kind": "red_themed", "district": "武原街道",
             "keepers": ["k1"], "status": schemas.ACTIVE, "reports": {},
             "live": {"status": schemas.NORMAL, "note": None, "at": NOW},
-            "positions": {schemas.WGS84: {"lat": 30.5236, "lng": 120.9421}}}
+            "positions": {positions.WGS84: {"lat": 30.5236, "lng": 120.9421}}}
     return dict(base, **fields)
 
 
@@ -112,7 +113,7 @@ def test_a_check_in_counts_once_every_few_hours():
 
 
 def test_a_check_in_position_far_from_the_station_is_refused_with_the_distance():
-    here = {"lat": 30.5236, "lng": 120.9421, "system": schemas.WGS84, "accuracy_m": 20}
+    here = {"lat": 30.5236, "lng": 120.9421, "system": positions.WGS84, "accuracy_m": 20}
     rules.check_reach(station(), here)
     rules.check_reach(station(), dict(here, lat=30.5236 + 0.003, accuracy_m=300))  # ~333 m
     with pytest.raises(Conflict) as raised:
@@ -124,11 +125,11 @@ def test_a_check_in_position_far_from_the_station_is_refused_with_the_distance()
 # ---- what is stored ----------------------------------------------------------------
 
 def test_a_position_is_stored_in_every_system_the_entered_one_as_entered():
-    placed = rules.placed({"lat": 30.521, "lng": 120.947, "system": schemas.GCJ02})
-    assert placed[schemas.GCJ02] == {"lat": 30.521, "lng": 120.947}
+    placed = rules.placed({"lat": 30.521, "lng": 120.947, "system": positions.GCJ02})
+    assert placed[positions.GCJ02] == {"lat": 30.521, "lng": 120.947}
     # Around Haiyan GCJ-02 lies ~280 m south and ~400 m east of WGS-84, and
     # BD-09 ~700 m north-east of GCJ-02 (its fixed 0.006/0.0065 degree shift).
-    gcj, wgs, bd = (placed[s] for s in (schemas.GCJ02, schemas.WGS84, schemas.BD09))
+    gcj, wgs, bd = (placed[s] for s in (positions.GCJ02, positions.WGS84, positions.BD09))
     assert -0.004 < gcj["lat"] - wgs["lat"] < -0.002 and 0.003 < gcj["lng"] - wgs["lng"] < 0.006
     assert 0.005 < bd["lat"] - gcj["lat"] < 0.007 and 0.0055 < bd["lng"] - gcj["lng"] < 0.0075
 
