@@ -7,7 +7,8 @@ import opening_hours
 import pytest
 
 from scripts.demo_stations import STATIONS
-from services.stations.schemas import AMENITIES, GCJ02, KINDS
+from services.stations.schemas import AMENITIES, KINDS
+from shared.positions import GCJ02
 from shared.domain import DISTRICTS
 
 # Haiyan county, generously boxed.
