@@ -46,11 +46,6 @@ CLOSING_SOON_MINUTES = 30
 # it is closed on, or hours nobody entered (or the rules say "unknown").
 REASON_HOURS, REASON_CLOSURE_DATE, REASON_UNKNOWN = "hours", "closure_date", "unknown"
 
-# Check-in codes (codes.py): the keeper's screen shows a code that changes
-# this often; a printed poster carries the code of the China day.
-SCREEN_PERIOD_SECONDS = 300
-CODE_DIGITS = 6
-
 # The keeper's live status of a station, over what its hours say.
 NORMAL, TEMPORARILY_CLOSED, FULL = "normal", "temporarily_closed", "full"
 LIVE_STATUSES = {NORMAL: "正常开放", TEMPORARILY_CLOSED: "临时关闭", FULL: "暂时满员"}

@@ -9,12 +9,13 @@ the time once.
 """
 from datetime import datetime, time, timedelta
 
-from services.stations import codes, demand, exceptions, rules, schemas, search
+from services.stations import demand, exceptions, rules, schemas, search
 from services.stations import views
 from services.stations.catalog import Catalog
 from services.stations.config import StationsSettings
 from services.stations.storage import StationsStore
 from shared.caller import UNION_STAFF
+from shared import checkin_codes as codes
 from shared import coordinates
 from shared.clock import utcnow
 from shared.domain import CHINA_TZ, china_time

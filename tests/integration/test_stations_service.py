@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from services.stations import codes, rules
+from services.stations import rules
+from shared import checkin_codes as codes
 from services.stations.service import StationsService
 from shared.caller import STATION_KEEPER, WORKER, Caller
 from shared.clock import utcnow

@@ -1,7 +1,8 @@
-"""Rotating check-in codes a worker types at a station. Pure: the moment is
-an argument.
+"""Rotating check-in codes a worker types to prove they are there: at a
+station (stations), or at a volunteer activity from its organizer's screen
+(volunteering). Pure: the moment is an argument.
 
-One secret per station, two carriers:
+One secret per station (or activity), two carriers:
 - the keeper's screen: TOTP, a new code every SCREEN_PERIOD_SECONDS, accepted
   in its own period and the next (a code read just before it changed works).
   pyotp's TOTP refuses periods over 120 s (NIST's rule for login codes), so
@@ -17,14 +18,18 @@ in the year 16427 (datetime.date stops at 9999). Two different counters
 can still give the same 6 digits by chance (one in a million), which only
 means a code is accepted for what it is: a code of this station now. Each
 try matches one of three codes (3 in a million): limiting tries is the
-caller's job (rules.WRONG_CODE_LIMIT).
+caller's job (stations: rules.WRONG_CODE_LIMIT).
 """
 from datetime import datetime, timezone
 
 import pyotp
 
-from services.stations.schemas import CODE_DIGITS, SCREEN_PERIOD_SECONDS
 from shared.domain import china_time
+
+# The keeper's screen shows a code that changes this often; a printed poster
+# carries the code of the China day.
+SCREEN_PERIOD_SECONDS = 300
+CODE_DIGITS = 6
 
 
 def new_secret():

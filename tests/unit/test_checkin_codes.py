@@ -5,8 +5,8 @@ from datetime import date, datetime, timedelta, timezone
 import pyotp
 import pytest
 
-from services.stations import codes
-from services.stations.schemas import SCREEN_PERIOD_SECONDS
+from shared import checkin_codes as codes
+from shared.checkin_codes import SCREEN_PERIOD_SECONDS
 from shared.domain import CHINA_TZ
 
 # Fixed secrets: a random pair could share a code by chance (one in a million).
