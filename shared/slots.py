@@ -137,9 +137,11 @@ class SlotPool:
         outbox, in the caller's transaction; False (nothing written) if its
         holder did not hold it any more."""
         n = self._back_n(slot[self.pool_field], session)
+        update = {"$set": dict(self.vacant, n=n, **set_fields)}
+        if event is not None:  # None: the caller keeps it in its outbox collection
+            update["$push"] = {PENDING: event}
         return self.collection.update_one(
-            {"_id": slot["_id"], "holder": slot["holder"]},
-            {"$set": dict(self.vacant, n=n, **set_fields), "$push": {PENDING: event}},
+            {"_id": slot["_id"], "holder": slot["holder"]}, update,
             session=session).modified_count == 1
 
     def pop_first(self, pool_id, state, session):
@@ -174,8 +176,9 @@ class SlotPool:
     def count(self, pool_id, state):
         return self.collection.count_documents(self._in(pool_id, state=state))
 
-    def has_free(self, pool_id):
-        return self.collection.find_one(self._in(pool_id, state=FREE), {"_id": 1}) is not None
+    def has_free(self, pool_id, session=None):
+        return self.collection.find_one(self._in(pool_id, state=FREE), {"_id": 1},
+                                        session=session) is not None
 
     def position(self, slot, state):
         """1 for the first in line (the order of ``n``, see the top); it

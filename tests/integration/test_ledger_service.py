@@ -144,7 +144,7 @@ def test_classes_and_volunteer_hours_explain_themselves(as_staff, store, publish
                                           "attended_at": now})
     publish("volunteering", "volunteer_hours_confirmed", {
         "worker_id": me.id, "activity_id": "a-1", "activity_title": "文明交通劝导",
-        "hours": 2.5, "confirmed_by": STAFF.id, "confirmed_at": now})
+        "signup_id": "s-1", "shift_id": "sh-1", "hours": 2.5, "confirmed_by": STAFF.id, "confirmed_at": now})
     wait_for(lambda: store.db.entries.count_documents({"worker_id": me.id}) == 2,
              what="two awards")
     lines = {item["line"] for item in rpc_as(me).ledger.list_my_entries({})["items"]}
