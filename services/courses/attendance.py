@@ -8,9 +8,10 @@ import secrets
 from pymongo import ReturnDocument
 
 from services.courses import exceptions, rules
-from services.courses.slots import BOOKED, PENDING, SOURCE
+from services.courses.slots import BOOKED, SOURCE
 from shared.events import new_event
 from shared.outbox import Events
+from shared.slots import PENDING
 
 
 class AttendanceMixin:
@@ -42,7 +43,7 @@ class AttendanceMixin:
             {"$set": {"attended_at": now}, "$push": {PENDING: event}},
             return_document=ReturnDocument.AFTER)
         if seat is not None:
-            return seat, Events([event], self.seat_outbox)
+            return seat, Events([event], self.seat_pool.outbox)
         seat = self.db.seats.find_one({"class_id": class_id, "holder": worker_id,
                                        "state": BOOKED})
         if seat is None:

@@ -8,10 +8,11 @@ from pymongo import ASCENDING, ReturnDocument
 
 from services.courses import exceptions, rules
 from services.courses.schemas import check_times
-from services.courses.slots import FREE, PLACES, SEATS, SOURCE
+from services.courses.slots import PLACES, SEATS, SOURCE
 from shared.events import new_event
 from shared.outbox import Events
 from shared.schemas import checked
+from shared.slots import FREE
 from shared.store import found, one_page
 
 

@@ -5,15 +5,17 @@ first waiting worker in the same transaction, with its events in the outbox
 collection; the offer is theirs to confirm until rules.offer_expires_at.
 A seat's claim under the per-worker cap (claims.py) goes with the seat: given
 back when it is freed, made for the worker it is offered to.
-Leaving a waitlist place moves it to the back of the line (slots.py).
+Leaving a waitlist place moves it to the back of the line (slots.py,
+shared/slots.py).
 """
-from pymongo import ASCENDING, ReturnDocument
+from pymongo import ReturnDocument
 
 from services.courses import exceptions, rules
-from services.courses.slots import BOOKED, FREE, OFFERED, PENDING, SOURCE, VACANT, WAITING
+from services.courses.slots import BOOKED, OFFERED, SOURCE, WAITING
 from shared.events import new_event
 from shared.ids import new_id
 from shared.outbox import Events
+from shared.slots import FREE, PENDING
 
 
 class OffersMixin:
@@ -46,7 +48,7 @@ class OffersMixin:
             return_document=ReturnDocument.AFTER)
         if seat is None:
             raise exceptions.no_offer()
-        return seat, Events([event], self.seat_outbox)
+        return seat, Events([event], self.seat_pool.outbox)
 
     def expire_offers(self, now):
         """Offers not confirmed in time pass to the next in line."""
@@ -73,15 +75,9 @@ class OffersMixin:
              "offer_expires_at": {"$lte": now}}, session=session)
         return self._pass_on(current, "offer_expired", now, session) if current else []
 
-    def _free(self, collection, slot_id, holder, session):
-        """True if ``holder`` still held the slot and now does not."""
-        return collection.update_one(
-            {"_id": slot_id, "holder": holder},
-            {"$set": VACANT}, session=session).modified_count == 1
-
     def _pass_on(self, seat, reason, now, session):
         """Free a held seat: offer it to the first in line, or leave it free."""
-        if not self._free(self.db.seats, seat["_id"], seat["holder"], session):
+        if not self.seat_pool.vacate(seat, session):
             return []  # released already by a concurrent request
         self._give_back_seat_claim(seat, session)
         cls = self.db.classes.find_one({"_id": seat["class_id"]}, session=session)
@@ -92,14 +88,10 @@ class OffersMixin:
         return self.record_events(events, session)
 
     def _offer(self, cls, seat_id, now, session):
-        first = self.db.places.find_one_and_update(
-            {"class_id": cls["_id"], "state": WAITING},
-            {"$set": VACANT}, sort=[("n", ASCENDING)], session=session)
+        # The first in line leaves it: their place goes to the back, free.
+        first = self.place_pool.pop_first(cls["_id"], WAITING, session)
         if first is None:
             return []
-        self.db.places.update_one(  # a freed place goes to the back of the line
-            {"_id": first["_id"]},
-            {"$set": {"n": self._place_n_at_the_back(cls["_id"], session)}}, session=session)
         expires = rules.offer_expires_at(cls, now)
         seat = self.db.seats.find_one_and_update(
             {"_id": seat_id, "state": FREE},

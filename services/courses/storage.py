@@ -3,8 +3,9 @@ of who is a union member. ``CoursesStore`` is the one store service.py talks
 to; each concern is its own module:
 
 - classes.py: classes, from draft to published or cancelled, and listing them;
-- slots.py: the seat and place documents, taking one in the rush, what a
-  worker holds, and class_full;
+- slots.py: the class's two pools of slots (shared/slots.py), seats and
+  waitlist places: taking one in the rush, what a worker holds, and
+  class_full;
 - claims.py: each worker's claims, which hold the per-worker cap under
   concurrent taps;
 - offers.py: leaving, and a freed seat offered to the first in line;
