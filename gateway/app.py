@@ -5,6 +5,7 @@ the body and query with the service's own schemas, call the RPC with the
 caller and request id as context data, answer with the service's result or
 the one error body.
 """
+import base64
 import logging
 import re
 import time
@@ -98,7 +99,9 @@ def file_response(result, media_type):
     """A download: the body is the file; whether it was cut short is a header."""
     headers = {"Content-Disposition": "attachment; filename*=UTF-8''{}".format(
         quote(result["filename"])), "X-Export-Truncated": str(result["truncated"]).lower()}
-    return Response(result["content"], mimetype=media_type, headers=headers)
+    body = (base64.b64decode(result["content_base64"]) if "content_base64" in result
+            else result["content"])  # bytes (a PDF) travel over RPC's JSON as base64
+    return Response(body, mimetype=media_type, headers=headers)
 
 
 def call_service(route, path_params, caller, context, kwargs):

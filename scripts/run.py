@@ -54,6 +54,15 @@ def jwt_secret(var):
     return path.read_text().strip()
 
 
+def certificate_signing_key(var):
+    """Kept across restarts, or every certificate issued would stop verifying."""
+    path = var / "certificate_signing_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
 def refuse_if_running(var):
     """A second `make run` on the same var/ would rewrite the first one's
     control socket password; say so instead."""
@@ -106,6 +115,7 @@ def environment(var):
     env["LOG_DIR"] = env.get("LOG_DIR") or str(var / "log")
     env.setdefault("LOG_CONSOLE", "short")
     env.setdefault("JWT_SECRET", jwt_secret(var))
+    env.setdefault("CERTIFICATE_SIGNING_KEY", certificate_signing_key(var))
     return env
 
 

@@ -13,6 +13,12 @@ DEFAULTS = {
     # Each service's database is <prefix><service>; tests use a prefix per run.
     "MONGO_DB_PREFIX": "hongyi_",
     "JWT_SECRET": "",
+    # volunteering: the Ed25519 key that signs certificates, 64 hex digits (a
+    # 32-byte seed); `make run` generates one under var/. Kept like JWT_SECRET:
+    # a lost key makes every certificate issued with it unverifiable.
+    "CERTIFICATE_SIGNING_KEY": "",
+    # Where the public reaches the gateway: the link in a certificate's QR code.
+    "PUBLIC_URL": "http://127.0.0.1:8000",
     "ACCESS_TOKEN_TTL_SECONDS": "900",
     "REFRESH_TOKEN_TTL_SECONDS": str(30 * 24 * 3600),
     "LOGIN_MAX_FAILURES": "5",
@@ -64,6 +70,19 @@ def jwt_secret():
             "JWT_SECRET must be set to at least 32 characters "
             "(`make run` generates one under var/)")
     return secret
+
+
+def certificate_signing_key():
+    """volunteering's signing key (hex seed). Refuse to start without a valid
+    one: a made-up key would issue certificates nobody can verify later."""
+    key = setting("CERTIFICATE_SIGNING_KEY")
+    try:
+        if len(bytes.fromhex(key)) == 32:
+            return key
+    except ValueError:
+        pass
+    raise RuntimeError("CERTIFICATE_SIGNING_KEY must be 64 hex digits "
+                       "(`make run` generates one under var/)")
 
 
 def nameko_config():

@@ -23,6 +23,7 @@ from scripts import embedded_mongo, rabbit_vhost  # noqa: E402
 from shared.mongo import connect  # noqa: E402
 
 TEST_JWT_SECRET = "test-secret-" + "x" * 32
+TEST_SIGNING_KEY = "5e" * 32
 
 
 @pytest.fixture(scope="session")
@@ -91,6 +92,8 @@ def service_config(amqp_uri, mongo_uri, db_prefix):
         "serializer": "json",
         "max_workers": 10,
         "JWT_SECRET": TEST_JWT_SECRET,
+        "CERTIFICATE_SIGNING_KEY": TEST_SIGNING_KEY,
+        "PUBLIC_URL": "http://127.0.0.1:8000",
         "ACCESS_TOKEN_TTL_SECONDS": 900,
         "REFRESH_TOKEN_TTL_SECONDS": 3600,
         "LOGIN_MAX_FAILURES": 3,

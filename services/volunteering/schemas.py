@@ -309,8 +309,11 @@ class Roster(Schema):
 
 
 class FileDownload(Schema):
+    """What the gateway sends as a download (gateway/app.py): text in
+    ``content``, or bytes (a PDF) in ``content_base64``."""
     filename = fields.String()
     content = fields.String()
+    content_base64 = fields.String()
     truncated = fields.Boolean()
 
 

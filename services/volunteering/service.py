@@ -50,7 +50,7 @@ class VolunteeringService(ServiceBase, EventSource, EventConsumer):
         activity, events = self.store.publish(fields, self.caller.id,
                                               checkin_codes.new_secret(), now)
         self.relay.publish(events)
-        return self._view(activity)
+        return self._view(self.store.get_activity(activity["_id"]))  # times as stored (ms)
 
     @rpc
     def update_activity(self, activity_id, request):
@@ -68,7 +68,7 @@ class VolunteeringService(ServiceBase, EventSource, EventConsumer):
         self.relay.publish(events)
         for shift in activity["shifts"]:  # places added: the line moves up
             self.relay.publish(self.store.promote(shift["shift_id"], now))
-        return self._view(activity)
+        return self._view(self.store.get_activity(activity_id))
 
     @rpc
     def cancel_activity(self, activity_id, request):

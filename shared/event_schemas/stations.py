@@ -20,8 +20,11 @@ class StationFacts(EventData):
     name = fields.String(required=True)
     kind = fields.String(required=True)
     district = fields.String(required=True)
+    address = fields.String(required=True)
     position = fields.Nested(Position, required=True)
     amenities = fields.List(fields.String(), required=True)
+    keepers = fields.List(fields.String(), required=True, metadata={
+        "description": "the workers who keep it (volunteering: who may organize there)"})
     at = fields.AwareDateTime(required=True)
 
 

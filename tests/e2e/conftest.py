@@ -9,7 +9,7 @@ from scripts.system import System
 from shared.mongo import connect, database_name
 from shared.run import service_modules
 from shared.topology import queue_name
-from tests.conftest import TEST_JWT_SECRET, unique_phone
+from tests.conftest import TEST_JWT_SECRET, TEST_SIGNING_KEY, unique_phone
 from tests.support.audit import Audit
 from tests.support.broker import queue_exists, wait_for
 from tests.support.database_state import nothing_written_check
@@ -34,7 +34,8 @@ SUBSCRIBER = "tests.support.subscriber"
 @pytest.fixture(scope="session")
 def system(e2e_amqp_uri, mongo_uri, tmp_path_factory):
     env = {"AMQP_URI": e2e_amqp_uri, "MONGO_URI": mongo_uri, "MONGO_DB_PREFIX": DB_PREFIX,
-           "JWT_SECRET": TEST_JWT_SECRET, "LOGIN_MAX_FAILURES": "3",
+           "JWT_SECRET": TEST_JWT_SECRET, "CERTIFICATE_SIGNING_KEY": TEST_SIGNING_KEY,
+           "LOGIN_MAX_FAILURES": "3",
            "LOGIN_LOCK_SECONDS": "60", "RPC_TIMEOUT_SECONDS": "5",
            # The journey presents a rotated-away token at once and expects
            # theft; the grace window is proved in tests/integration.

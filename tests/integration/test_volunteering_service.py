@@ -130,7 +130,7 @@ def test_a_worker_cannot_hold_two_overlapping_shifts(publish_activity, rpc_as):
     me = worker()
     first = publish_activity()
     overlapping = publish_activity(title="电动车安全检查", shifts=[
-        {"starts_at": at(hours=49), "ends_at": at(hours=51), "places": 5}])
+        {"starts_at": at(hours=49), "ends_at": at(hours=50), "places": 5}])
     later = publish_activity(title="防诈骗宣讲", shifts=[
         {"starts_at": at(hours=50), "ends_at": at(hours=52), "places": 5}])
     sign_up(rpc_as, me, first)
