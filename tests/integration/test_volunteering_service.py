@@ -397,3 +397,41 @@ def test_only_the_organizer_sees_the_roster(publish_activity, rpc_as):
         rpc_as(worker()).volunteering.get_roster(made["activity_id"], {})
     with pytest.raises(NotFound):
         rpc_as(STAFF).volunteering.get_roster("no-such-activity", {})
+
+
+# ---- certificates -------------------------------------------------------------------------------
+
+def test_a_certificate_is_genuine_after_a_restart_and_a_changed_record_is_not(
+        run_service, identity, logged_in, rpc_as, as_staff, service, store, anonymous):
+    profile, _tokens, me = logged_in(name="林家浩")
+    made = as_staff.publish_activity(activity_body())
+    # No contact given: the sign-up takes the name and phone of my profile.
+    answer = rpc_as(me).volunteering.sign_up(made["activity_id"],
+                                             made["shifts"][0]["shift_id"], {})
+    assert answer["contact_name"] == "林家浩"
+    assert answer["phone_masked"] == profile["phone"][:3] + "****" + profile["phone"][-4:]
+    start, end = past_shift(store, made)
+    attended(store, made, me, start, end)
+    as_staff.confirm_hours(made["activity_id"], {})
+    download = rpc_as(me).volunteering.download_certificate()
+    number = download["filename"].removeprefix("志愿服务记录证明-").removesuffix(".pdf")
+    assert rpc_as(me).volunteering.download_certificate()["filename"] == download["filename"]
+
+    service.stop()
+    run_service(VolunteeringService)  # the same key, from the configuration
+    verified = anonymous.volunteering.verify_certificate(number)
+    assert verified["genuine"] is True and verified["total_hours"] == 2.5
+    assert verified["volunteer_name"] == "林家浩"
+
+    store.db.certificates.update_one({"_id": number},
+                                     {"$set": {"content.activities.0.hours": 8.0}})
+    assert anonymous.volunteering.verify_certificate(number)["genuine"] is False
+    with pytest.raises(NotFound) as unknown:
+        anonymous.volunteering.verify_certificate("HYZY-2026-999999")
+    assert unknown.value.code == "CERTIFICATE_NOT_FOUND"
+
+
+def test_no_certificate_without_confirmed_hours(publish_activity, rpc_as):
+    with pytest.raises(Conflict) as refused:
+        rpc_as(worker()).volunteering.download_certificate()
+    assert refused.value.code == "NO_CONFIRMED_HOURS"
