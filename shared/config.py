@@ -41,6 +41,10 @@ DEFAULTS = {
     "OFFER_MINUTES": "30",
     # ledger: the most statement lines one CSV export holds.
     "EXPORT_MAX_ROWS": "10000",
+    # volunteering: the gateway as the public reaches it, for the link in a
+    # certificate's QR code (anyone verifies there, with no account); the
+    # local run's gateway by default.
+    "PUBLIC_URL": "http://127.0.0.1:8000",
     "PORT": "8000",
     "GATEWAY_HOST": "127.0.0.1",
     "GATEWAY_WORKERS": "2",

@@ -24,6 +24,8 @@ REQUIRED_SETTINGS = {
     "LOG_LEVEL", "MAX_WORKERS",
 }
 SECRET_KEYS = {"JWT_SECRET", "RABBITMQ_PASSWORD"}
+# Secrets only one service gets (least privilege): volunteering signs certificates.
+SERVICE_SECRET_KEYS = {"volunteering": {"CERTIFICATE_SIGNING_KEY"}}
 SECRET_LIKE = re.compile(r"SECRET|PASSWORD|PASS$|_KEY$|CREDENTIAL")
 USERINFO = re.compile(r"://[^/:@]+:([^@]+)@")
 

@@ -17,7 +17,8 @@ import pytest
 from shared.config import DEFAULTS
 from tests.production.rules import (
     AUTOSCALED_SERVICE, COMPOSE_FILE, GATEWAY_COMMAND, REQUIRED_SETTINGS, ROOT, SECRET_KEYS,
-    SECRET_LIKE, USERINFO, compose, service_command, service_names, service_probe_code)
+    SECRET_LIKE, SERVICE_SECRET_KEYS, USERINFO, compose, service_command, service_names,
+    service_probe_code)
 
 COMPOSE_SCHEMA = ROOT / "tests" / "data" / "compose-spec.json"
 
@@ -137,6 +138,18 @@ def test_compose_writes_down_no_secret():
     assert "secrets" not in document
 
 
+def test_a_service_secret_is_required_and_reaches_only_its_service():
+    for name, svc in app_containers(compose()).items():
+        env = svc["environment"]
+        for service, keys in SERVICE_SECRET_KEYS.items():
+            for key in keys:
+                if name == service:
+                    assert re.fullmatch(r"\$\{%s:\?[^}]+\}" % key, str(env.get(key))), \
+                        (name, key)
+                else:
+                    assert key not in env, (name, key)
+
+
 def test_containers_wait_for_healthy_dependencies():
     services = compose()["services"]
     for name, svc in services.items():
@@ -182,8 +195,12 @@ def compose_command():
     return None
 
 
+def every_secret_key():
+    return SECRET_KEYS.union(*SERVICE_SECRET_KEYS.values())
+
+
 def run_compose_config(command, **variables):
-    env = {k: v for k, v in os.environ.items() if k not in SECRET_KEYS}
+    env = {k: v for k, v in os.environ.items() if k not in every_secret_key()}
     env.update(variables)
     return subprocess.run(command + ["-f", str(COMPOSE_FILE), "config", "-q"],
                           cwd=ROOT, env=env, capture_output=True, text=True,
@@ -194,11 +211,13 @@ def test_docker_compose_accepts_the_file_and_requires_the_secrets():
     command = compose_command()
     if command is None:
         pytest.skip("no Docker Compose v2 client here")
-    good = run_compose_config(command, JWT_SECRET="x" * 32, RABBITMQ_PASSWORD="p")
+    secrets = {key: "x" * 64 for key in every_secret_key()}
+    good = run_compose_config(command, **secrets)
     assert good.returncode == 0, good.stderr
-    missing = run_compose_config(command, RABBITMQ_PASSWORD="p")
-    assert missing.returncode != 0
-    assert "set JWT_SECRET" in missing.stderr
+    for key in every_secret_key():
+        missing = run_compose_config(command, **{k: v for k, v in secrets.items() if k != key})
+        assert missing.returncode != 0, key
+        assert "set " + key in missing.stderr, key
 
 
 

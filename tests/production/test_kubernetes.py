@@ -16,7 +16,7 @@ from nameko.rpc import RPC_QUEUE_TEMPLATE
 from shared.config import DEFAULTS
 from tests.production.rules import (
     AUTOSCALED_SERVICE, GATEWAY_COMMAND, IMAGE_UID, REQUIRED_SETTINGS, ROOT, SECRET_KEYS,
-    SECRET_LIKE, USERINFO, service_command, service_names,
+    SECRET_LIKE, SERVICE_SECRET_KEYS, USERINFO, service_command, service_names,
     service_probe_code)
 
 DEPLOY_DIR = ROOT / "deploy"
@@ -248,6 +248,22 @@ def test_app_settings_come_from_the_configmap_and_the_secret():
         assert USERINFO.search(env["AMQP_URI"]["value"]).group(1) == "$(RABBITMQ_PASSWORD)"
         settings = set(configmap) | set(env)
         assert REQUIRED_SETTINGS <= settings, (name, REQUIRED_SETTINGS - settings)
+
+
+def test_a_service_secret_comes_from_the_secret_to_its_service_only():
+    readme = (DEPLOY_DIR / "README.md").read_text(encoding="utf-8")
+    for name, deployment in app_deployments().items():
+        env = {e["name"]: e for e in only_container(deployment).get("env", [])}
+        for service, keys in SERVICE_SECRET_KEYS.items():
+            for key in keys:
+                if name == service:
+                    ref = env[key]["valueFrom"]["secretKeyRef"]
+                    assert ref == {"name": SECRET_NAME, "key": key}, (name, key)
+                else:
+                    assert key not in env, (name, key)
+    for key in set().union(*SERVICE_SECRET_KEYS.values()):
+        # deploy/README.md tells how the Secret gets the key.
+        assert "--from-literal={}=".format(key) in readme, key
 
 
 def test_app_pods_run_as_the_image_user_with_resources():
