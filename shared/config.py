@@ -17,8 +17,6 @@ DEFAULTS = {
     # 32-byte seed); `make run` generates one under var/. Kept like JWT_SECRET:
     # a lost key makes every certificate issued with it unverifiable.
     "CERTIFICATE_SIGNING_KEY": "",
-    # Where the public reaches the gateway: the link in a certificate's QR code.
-    "PUBLIC_URL": "http://127.0.0.1:8000",
     "ACCESS_TOKEN_TTL_SECONDS": "900",
     "REFRESH_TOKEN_TTL_SECONDS": str(30 * 24 * 3600),
     "LOGIN_MAX_FAILURES": "5",
