@@ -1,188 +1,28 @@
-"""The gateway's RPC client: nameko's wire protocol, with deadlines.
+"""The gateway's RPC pool: the shared client (shared/rpc_client.py), whose
+failures it answers over HTTP.
 
-nameko's standalone proxy cannot say why it gave up: its wait restarts on
-every message and it cannot tell "nobody took the request" from "taken,
-answer late". So the gateway speaks the protocol itself with kombu (the
-same exchange, headers and reply shape as nameko) and adds a deadline to
-every call (shared/deadlines.py). When a call that changes something has no
-answer by then, it is either *not processed* (503, safe to retry) or
-*outcome unknown* (504): the service had announced it started.
-
-A client holds one broker connection and one reply queue and serves one call
-at a time, so gunicorn's threads borrow them from a pool. A client is kept
-after any answer or timeout (replies are matched by correlation id, so a late
-answer to an earlier call is ignored) and thrown away after a connection error.
+- no client free in time: 503, "busy";
+- not processed (no broker, no such service, nobody took it in time): 503;
+- outcome unknown: 504 OUTCOME_UNKNOWN for a call that changes something
+  (check, or retry with the same key), 503 for a read (nothing to check).
 """
-import logging
-import queue
-import socket
-import threading
-import time
-import uuid
-
-from kombu import Connection, Consumer, Producer, Queue
-from kombu.exceptions import ChannelError
-from nameko.exceptions import deserialize
-from nameko.rpc import get_rpc_exchange
-
 from gateway.errors import outcome_unknown, service_unavailable
-from shared import deadlines
+from shared import rpc_client
+from shared.rpc_client import Busy, NotProcessed, OutcomeUnknown
 
-log = logging.getLogger(__name__)
-
-CONNECT_TIMEOUT_SECONDS = 2
-
-
-class NotProcessed(Exception):
-    """The request was not run and will not be: the caller may retry."""
+OWNER = "gateway"  # its reply queues are rpc.reply-gateway-<id>
 
 
-class OutcomeUnknown(Exception):
-    """The service took the request; whether it finished is not known."""
-
-
-class RpcClient:
-    def __init__(self, amqp_uri):
-        self.connection = Connection(amqp_uri, connect_timeout=CONNECT_TIMEOUT_SECONDS,
-                                     transport_options={"confirm_publish": True})
-        self.connection.ensure_connection(max_retries=1)
-        channel = self.connection.channel()
-        exchange = get_rpc_exchange({})
-        self.reply_to = uuid.uuid4().hex
-        replies = Queue("rpc.reply-gateway-" + self.reply_to, exchange,
-                        routing_key=self.reply_to, exclusive=True, auto_delete=True)
-        self.consumer = Consumer(channel, [replies], callbacks=[self._on_reply],
-                                 no_ack=True, accept=["json"])
-        self.consumer.consume()
-        self.producer = Producer(channel, exchange, serializer="json")
-        self.replies = {}
-        self.broken = False
-        self.connection_errors = (OSError,) + tuple(self.connection.connection_errors)
-
-    def _on_reply(self, body, message):
-        self.replies[message.properties.get("correlation_id")] = body
-
-    def call(self, service, method, context, kwargs, deadline, wants_note):
-        """The answer, or raises the service's error, NotProcessed or
-        OutcomeUnknown. After a connection error the client is ``broken``."""
-        self.replies.clear()
-        correlation_id = uuid.uuid4().hex
-        try:
-            self._publish(service, method, context, kwargs, deadline, wants_note,
-                          correlation_id)
-        except self.connection_errors as exc:
-            # Unconfirmed: taken as not published. A broker that routed it
-            # and then died before confirming keeps it at most until its
-            # deadline, past which no service runs it.
-            self.broken = True
-            raise NotProcessed("publishing failed: {!r}".format(exc)) from exc
-        try:
-            return self._wait(correlation_id, deadline, wants_note)
-        except self.connection_errors as exc:
-            self.broken = True
-            raise OutcomeUnknown("connection lost while waiting: {!r}".format(exc)) from exc
-
-    def _publish(self, service, method, context, kwargs, deadline, wants_note,
-                 correlation_id):
-        headers = {"nameko." + key: value for key, value in context.items()
-                   if value is not None}
-        headers.update(deadlines.headers_for(deadline, wants_note))
-        try:
-            self.producer.publish(
-                {"args": [], "kwargs": kwargs}, routing_key="{}.{}".format(service, method),
-                mandatory=True, reply_to=self.reply_to, correlation_id=correlation_id,
-                headers=headers, expiration=max(deadline - time.time(), 0.001),
-                retry=False)
-        except ChannelError as exc:  # unroutable: no such service is running
-            if "NO_ROUTE" in str(exc):
-                raise NotProcessed("no {} service".format(service)) from exc
-            raise
-
-    def _wait(self, correlation_id, deadline, wants_note):
-        listen_until = deadline
-        while True:
-            if correlation_id in self.replies:
-                return answer_of(self.replies.pop(correlation_id))
-            now = time.time()
-            if now >= listen_until:
-                if not wants_note:
-                    raise OutcomeUnknown("no answer (a call that asked for no note)")
-                if deadlines.note_id(correlation_id) in self.replies:
-                    raise OutcomeUnknown("the service started it, no answer yet")
-                if listen_until == deadline:
-                    listen_until = deadline + deadlines.NOTE_GRACE_SECONDS
-                    continue
-                raise NotProcessed("no answer and no started note")
-            try:
-                self.connection.drain_events(timeout=listen_until - now)
-            except socket.timeout:
-                pass
-
-    def close(self):
-        try:
-            self.connection.release()
-        except Exception:  # already broken; nothing more to release
-            log.debug("closing a broken RPC client failed", exc_info=True)
-
-
-def answer_of(body):
-    if body.get("error"):
-        raise deserialize(body["error"])
-    return body.get("result")
-
-
-class RpcPool:
-    def __init__(self, amqp_uri, size, timeout, connect=RpcClient):
-        self.amqp_uri = amqp_uri
-        self.timeout = timeout
-        self.connect = connect
-        self.idle = queue.LifoQueue()
-        self.slots = threading.BoundedSemaphore(size)
+class RpcPool(rpc_client.RpcPool):
+    def __init__(self, amqp_uri, size, timeout, connect=rpc_client.RpcClient):
+        super().__init__(amqp_uri, size, timeout, OWNER, connect)
 
     def call(self, service, method, context, kwargs=None, changes=False):
-        """``changes``: the call may change something, so a lost answer is
-        504 (check, or retry with the same key), not 503."""
-        deadline = time.time() + self.timeout
-        if not self.slots.acquire(timeout=self.timeout):
-            raise service_unavailable("服务繁忙,请稍后再试")
         try:
-            return self._call(service, method, context, kwargs or {}, deadline, changes)
-        finally:
-            self.slots.release()
-
-    def _call(self, service, method, context, kwargs, deadline, changes):
-        client = self._borrow()
-        try:
-            return client.call(service, method, context, kwargs, deadline, changes)
+            return super().call(service, method, context, kwargs, changes)
+        except Busy as exc:
+            raise service_unavailable("服务繁忙,请稍后再试") from exc
         except NotProcessed as exc:
-            log.warning("RPC %s.%s not processed: %s", service, method, exc)
             raise service_unavailable() from exc
         except OutcomeUnknown as exc:
-            log.warning("RPC %s.%s outcome unknown: %s", service, method, exc)
             raise (outcome_unknown() if changes else service_unavailable()) from exc
-        finally:
-            self._give_back(client)
-
-    def _give_back(self, client):
-        if client.broken:
-            client.close()
-        else:
-            self.idle.put(client)
-
-    def _borrow(self):
-        try:
-            return self.idle.get_nowait()
-        except queue.Empty:
-            pass
-        try:
-            return self.connect(self.amqp_uri)
-        except Exception as exc:
-            log.warning("cannot reach the broker: %r", exc)
-            raise service_unavailable() from exc
-
-    def close(self):
-        while True:
-            try:
-                self.idle.get_nowait().close()
-            except queue.Empty:
-                return

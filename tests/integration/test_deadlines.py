@@ -1,4 +1,4 @@
-"""Deadlines on the real broker: the gateway's client (gateway/rpc.py) against
+"""Deadlines on the real broker: the shared client (shared/rpc_client.py) against
 a service using the shared entrypoint (shared/rpc.py). A request nobody took
 by its deadline is never run, whether it waited in the queue (expired in the
 broker) or in a process's prefetch (refused by the service), and the client
@@ -10,7 +10,7 @@ import eventlet
 import pytest
 from kombu import Connection, Producer
 
-from gateway.rpc import NotProcessed, OutcomeUnknown, RpcClient
+from shared.rpc_client import NotProcessed, OutcomeUnknown, RpcClient
 from shared import deadlines
 from shared.errors import Conflict
 from shared.rpc import rpc
@@ -42,7 +42,7 @@ def probe(container_factory, service_config):
 
 @pytest.fixture
 def client(amqp_uri):
-    made = RpcClient(amqp_uri)
+    made = RpcClient(amqp_uri, "tests")
     yield made
     made.close()
 
