@@ -285,8 +285,13 @@ class ReportRequest(Schema):
     problem = Text(required=True, validate=validate.OneOf(tuple(PROBLEMS)))
 
 
-class CheckInRequest(Schema):
+class CheckInCode(Schema):
+    """A check-in code as the worker typed it: another service asks whether
+    it is right (verify_checkin_code: volunteering, checking in at an activity)."""
     code = Text(1, 12, required=True)
+
+
+class CheckInRequest(CheckInCode):
     position = fields.Nested(ReportedPosition, allow_none=True, load_default=None)
 
 
@@ -412,6 +417,13 @@ class CheckIn(Schema):
     counted = fields.Boolean(metadata={"description": "true (201): a new visit; false (200): "
                                                       "within hours of the last one"})
     next_counted_after = fields.AwareDateTime()
+
+
+class CheckInCodeAccepted(Schema):
+    """verify_checkin_code's answer (a wrong code is an error, never false)."""
+    station_id = fields.String()
+    station_name = fields.String()
+    accepted = fields.Boolean()
 
 
 class ReportAnswer(Schema):

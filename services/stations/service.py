@@ -173,10 +173,7 @@ class StationsService(ServiceBase, EventSource):
         worker = self.caller.require_authenticated()
         fields = load(schemas.CheckInRequest, request)
         now = utcnow()
-        station = self.store.get(station_id)
-        if station["status"] != schemas.ACTIVE:
-            raise exceptions.station_closed()
-        self._check_code(station, worker.id, fields["code"], now)
+        station = self._checked_code(station_id, worker.id, fields["code"], now)
         if fields["position"] is not None:
             rules.check_reach(station, fields["position"])
         last_at, counted, events = self.store.check_in(station, worker.id, now)
@@ -184,6 +181,27 @@ class StationsService(ServiceBase, EventSource):
         return dump(schemas.CheckIn, {
             "station_id": station_id, "station_name": station["name"], "visited_at": last_at,
             "counted": counted, "next_counted_after": rules.next_counted_after(last_at)})
+
+    @rpc
+    def verify_checkin_code(self, station_id, request):
+        """For another service (volunteering: a check-in at an activity held at
+        a station): whether the worker calling typed this station's code now,
+        refused as check_in refuses (a wrong code counts toward the same
+        pause). No visit is recorded: the asking service records its own."""
+        worker = self.caller.require_authenticated()
+        code = load(schemas.CheckInCode, request)["code"]
+        station = self._checked_code(station_id, worker.id, code, utcnow())
+        return dump(schemas.CheckInCodeAccepted, {
+            "station_id": station_id, "station_name": station["name"], "accepted": True})
+
+    def _checked_code(self, station_id, worker_id, code, now):
+        """The open station whose code at ``now`` ``code`` is, or the refusal:
+        no such station, closed by staff, worker paused, wrong code."""
+        station = self.store.get(station_id)
+        if station["status"] != schemas.ACTIVE:
+            raise exceptions.station_closed()
+        self._check_code(station, worker_id, code, now)
+        return station
 
     def _check_code(self, station, worker_id, code, now):
         if self.store.wrong_codes(station["_id"], worker_id, now) >= rules.WRONG_CODE_LIMIT:

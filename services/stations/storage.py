@@ -46,7 +46,8 @@ def pair_key(station_id, worker_id):
 def facts(station, now):
     position = station["positions"][WGS84]
     return {"station_id": station["_id"], "name": station["name"], "kind": station["kind"],
-            "district": station["district"], "amenities": station["amenities"],
+            "district": station["district"], "address": station["address"],
+            "keepers": station["keepers"], "amenities": station["amenities"],
             "position": dict(position, system=WGS84), "at": now}
 
 

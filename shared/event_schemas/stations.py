@@ -15,11 +15,16 @@ class Position(Schema):
 
 
 class StationFacts(EventData):
-    """What a station is, as staff last saved it (opened or updated)."""
+    """What a station is, as staff last saved it (opened or updated): enough
+    for another service to keep its own copy of where each station is and
+    who keeps it (volunteering: activities held at a station, its keepers)."""
     station_id = fields.String(required=True)
     name = fields.String(required=True)
     kind = fields.String(required=True)
     district = fields.String(required=True)
+    address = fields.String(required=True)
+    keepers = fields.List(fields.String(), required=True, metadata={
+        "description": "worker ids of the station's keepers"})
     position = fields.Nested(Position, required=True)
     amenities = fields.List(fields.String(), required=True)
     at = fields.AwareDateTime(required=True)
