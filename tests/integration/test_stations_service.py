@@ -14,7 +14,8 @@ from services.stations.service import StationsService
 from shared.caller import STATION_KEEPER, WORKER, Caller
 from shared.clock import utcnow
 from shared.domain import CHINA_TZ
-from shared.errors import Conflict, Forbidden, InvalidInput, NotFound, TooManyAttempts
+from shared.errors import (Conflict, Forbidden, InvalidInput, NotFound, TooManyAttempts,
+                           Unauthenticated)
 from tests.support.callers import worker
 
 SERVICE = StationsService
@@ -65,6 +66,16 @@ def test_staff_open_a_station_in_gcj02_and_it_answers_in_the_system_asked(
     (event,) = outbox(store, "station_opened")
     assert event["data"]["position"]["system"] == "wgs84"
     assert event["data"]["station_id"] == made["id"]
+    assert event["data"]["keepers"] == [KEEPER.id]
+    assert event["data"]["address"] == "海盐县武原街道海滨社区服务站"
+
+
+def test_a_change_of_keepers_or_address_is_in_the_station_updated_event(
+        open_station, as_staff, store):
+    made = open_station("换人站", keepers=[KEEPER.id])
+    as_staff.update_station(made["id"], {"keepers": ["keeper-2"], "address": "海盐县新址"})
+    (event,) = outbox(store, "station_updated")
+    assert (event["data"]["keepers"], event["data"]["address"]) == (["keeper-2"], "海盐县新址")
 
 
 def test_only_staff_open_close_and_reopen_and_workers_never_find_a_closed_one(
@@ -221,6 +232,34 @@ def test_a_wrong_code_or_a_far_position_is_refused_and_guessing_is_paused(
     with pytest.raises(TooManyAttempts):  # even the right code, for a while
         rider.check_in(made["id"], {"code": code})
     assert outbox(store, "station_visited") == []
+
+
+def test_another_service_verifies_a_code_as_check_in_would_and_no_visit_is_recorded(
+        open_station, rpc_as, as_staff, store):
+    made = open_station("核验站")
+    me = worker()
+    rider = rpc_as(me).stations
+    code = codes.screen_code(store.get(made["id"])["secret"], utcnow())[0]
+    assert rider.verify_checkin_code(made["id"], {"code": code}) == {
+        "station_id": made["id"], "station_name": "核验站", "accepted": True}
+    assert outbox(store, "station_visited") == [] and store.db.visits.count_documents({}) == 0
+    with pytest.raises(InvalidInput):
+        rider.verify_checkin_code(made["id"], {"code": ""})
+    with pytest.raises(NotFound) as raised:
+        rider.verify_checkin_code("no-such-station", {"code": code})
+    assert raised.value.code == "STATION_NOT_FOUND"
+    with pytest.raises(Unauthenticated):
+        rpc_as(None).stations.verify_checkin_code(made["id"], {"code": code})
+    for _ in range(rules.WRONG_CODE_LIMIT):
+        with pytest.raises(Forbidden) as raised:
+            rider.verify_checkin_code(made["id"], {"code": "000000"})
+        assert raised.value.code == "WRONG_CHECKIN_CODE"
+    with pytest.raises(TooManyAttempts):  # the same pause as check_in's
+        rider.check_in(made["id"], {"code": code})
+    as_staff.close_station(made["id"])
+    with pytest.raises(Conflict) as raised:
+        rpc_as(worker()).stations.verify_checkin_code(made["id"], {"code": code})
+    assert raised.value.code == "STATION_CLOSED"
 
 
 # ---- demand ----------------------------------------------------------------------------
