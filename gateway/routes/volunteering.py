@@ -54,12 +54,12 @@ ROUTES = (
           service="volunteering", rpc="check_in", tag="volunteering",
           summary="Check in with the station's or the organizer's code (opens 30 minutes "
                   "before the shift)",
-          body=schemas.AttendanceRequest, response=schemas.Attendance),
+          body=schemas.ShiftCode, response=schemas.ShiftAttendance),
     Route(method="POST", path=SHIFT + "/check-out",
           service="volunteering", rpc="check_out", tag="volunteering",
           summary="Check out with the code; the hours served, clipped to the shift, wait "
                   "for the organizer",
-          body=schemas.AttendanceRequest, response=schemas.Attendance),
+          body=schemas.ShiftCode, response=schemas.ShiftAttendance),
     Route(method="GET", path=ACTIVITY + "/signups",
           service="volunteering", rpc="get_roster", tag="volunteering",
           summary="Sign-ups, attendance, no-shows and hours, with full phones (organizer)",

@@ -11,14 +11,13 @@ from datetime import timedelta
 
 from services.volunteering import exceptions, rules
 from services.volunteering.schemas import (
-    CHECKED_IN, CHECKED_OUT, FLAG_NO_CHECKOUT, NO_SHOW, SIGNED_UP)
+    CHECKED_IN, CHECKED_OUT, CHECKOUT_GRACE_MINUTES, FLAG_NO_CHECKOUT, NO_SHOW, SIGNED_UP)
 from shared.events import new_event
 from shared.outbox import Events
 from shared.slots import PENDING
 
 SOURCE = "volunteering"
-# Time to tap "check out" after the shift's end before the sweep does it.
-CLOSING_GRACE = timedelta(minutes=30)
+CLOSING_GRACE = timedelta(minutes=CHECKOUT_GRACE_MINUTES)
 SWEEP_BATCH = 200
 
 

@@ -2,7 +2,7 @@
 with a QR code that anyone can follow to check it.
 
 Its fields are those the 2015 guidance asks a record proof to carry
-(《志愿服务记录与证明出具办法》): who the volunteer is (name and member
+(民政部《关于规范志愿服务记录证明工作的指导意见》, 民发〔2015〕149号): who the volunteer is (name and member
 number; never the phone), each activity with its date, place and hours, the
 total, the issuing organization, a number and the date of issue. The content
 is signed (signing.py) and stored under its number; the verification route
@@ -11,7 +11,8 @@ changed after issue fails, and the printed page can be compared with it.
 
 The PDF uses reportlab's built-in CJK font (STSong-Light, an Adobe CID font
 every PDF reader has), so no font file ships or downloads; the QR code is
-segno's matrix drawn as vector squares, sharp at any print size.
+segno's matrix drawn as vector squares, sharp at any print size (a full QR
+code, never a Micro QR, which phone cameras do not read).
 """
 import base64
 import io
@@ -32,7 +33,7 @@ ISSUER = "海盐县总工会"
 FONT = "STSong-Light"
 NUMBER_PREFIX = "HYZY"
 STATEMENT = ("兹证明以上志愿者在{issuer}组织的志愿服务活动中,经活动组织者确认,"
-             "累计志愿服务时长{total:g}小时。本证明依据《志愿服务记录与证明出具办法》出具,"
+             "累计志愿服务时长{total:g}小时。本证明依据《关于规范志愿服务记录证明工作的指导意见》出具,"
              "内容以扫描二维码查询的核验结果为准。")
 
 
@@ -107,7 +108,7 @@ class QrCode(Flowable):
 
     def __init__(self, text, size):
         super().__init__()
-        self.matrix = segno.make(text, error="m").matrix
+        self.matrix = segno.make_qr(text, error="m").matrix
         self.width = self.height = size
 
     def draw(self):

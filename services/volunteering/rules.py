@@ -8,7 +8,8 @@ from marshmallow import ValidationError
 
 from services.volunteering import exceptions
 from services.volunteering.schemas import (
-    CANCELLED, CHECKIN_OPENS_MINUTES, HOURS_PENDING, HOURS_STEP, check_shifts)
+    CANCELLED, CHECKIN_OPENS_MINUTES, CHECKOUT_GRACE_MINUTES, HOURS_PENDING, HOURS_STEP,
+    check_shifts)
 from shared import coordinates
 from shared.caller import STATION_KEEPER, UNION_STAFF
 from shared.domain import mask_phone
@@ -135,13 +136,17 @@ def masked(contact):
 
 # ---- attendance ---------------------------------------------------------------------
 
-def check_checkin_window(activity, place, now):
+def check_attendance_window(activity, place, now, checking_out):
+    """Check-in from CHECKIN_OPENS_MINUTES before the shift to its end;
+    check-out until CHECKOUT_GRACE_MINUTES after it (a worker tapping on the
+    way home is not flagged for it)."""
     if activity["status"] == CANCELLED:
         raise exceptions.activity_cancelled()
     opens = place["starts_at"] - timedelta(minutes=CHECKIN_OPENS_MINUTES)
     if now < opens:
         raise exceptions.checkin_not_open(opens)
-    if now >= place["ends_at"]:
+    closes = place["ends_at"] + timedelta(minutes=CHECKOUT_GRACE_MINUTES if checking_out else 0)
+    if now >= closes:
         raise exceptions.shift_over()
 
 

@@ -39,8 +39,11 @@ SKILLS = {
 MAX_SHIFTS = 20
 MAX_PLACES = 500
 MAX_SHIFT_HOURS = 12
-# Check-in opens this long before a shift starts (people arrive early).
+# Check-in opens this long before a shift starts (people arrive early);
+# check-out stays open this long after it ends, then the closing sweep
+# checks out whoever forgot, at the shift's end, flagged.
 CHECKIN_OPENS_MINUTES = 30
+CHECKOUT_GRACE_MINUTES = 30
 # Hours are credited to a tenth of an hour (6 minutes), rounded down.
 HOURS_STEP = 0.1
 MAX_BULK = 500
@@ -75,7 +78,7 @@ class ShiftEdit(ShiftFields):
         "description": "an existing shift to change; none: a new shift"})
 
 
-class Venue(Schema):
+class ActivityVenue(Schema):
     """Where an activity happens when it is not at a station."""
     name = Name(1, 60, required=True)
     address = Text(1, 200, required=True)
@@ -95,7 +98,7 @@ class ActivityFields(Schema):
 
 class ActivityCreateRequest(ActivityFields):
     station_id = Text(1, 40, load_default=None, allow_none=True)
-    venue = fields.Nested(Venue, load_default=None, allow_none=True)
+    venue = fields.Nested(ActivityVenue, load_default=None, allow_none=True)
     shifts = fields.List(fields.Nested(ShiftFields), required=True,
                          validate=validate.Length(min=1, max=MAX_SHIFTS))
 
@@ -122,7 +125,7 @@ def check_shifts(shifts, signup_closes_at):
 class ActivityUpdateRequest(PartialUpdate, ActivityFields):
     """Any of the fields; ``shifts`` lists every shift the activity keeps
     (existing ones by shift_id; a shift left out is removed, if nobody holds it)."""
-    venue = fields.Nested(Venue, allow_none=False)
+    venue = fields.Nested(ActivityVenue, allow_none=False)
     shifts = fields.List(fields.Nested(ShiftEdit), validate=validate.Length(min=1, max=MAX_SHIFTS))
 
 
@@ -155,7 +158,7 @@ class SignUpKey(Schema):
     idempotency_key = IdempotencyKey(allow_none=True)
 
 
-class AttendanceRequest(Schema):
+class ShiftCode(Schema):
     code = Text(1, 12, required=True, metadata={
         "description": "the station's check-in code, or the organizer's"})
     position = fields.Nested(ReportedPosition, allow_none=True, load_default=None)
@@ -195,7 +198,7 @@ class ShiftView(Schema):
     waiting = fields.Integer()
 
 
-class VenueView(Schema):
+class ActivityVenueView(Schema):
     name = fields.String()
     address = fields.String(allow_none=True)
     district = fields.String(allow_none=True)
@@ -214,7 +217,7 @@ class ActivityView(Schema):
     title = fields.String()
     description = fields.String()
     station_id = fields.String(allow_none=True)
-    venue = fields.Nested(VenueView)
+    venue = fields.Nested(ActivityVenueView)
     skills = fields.List(fields.String())
     signup_closes_at = fields.AwareDateTime()
     late_cancel_hours = fields.Integer()
@@ -249,7 +252,7 @@ class CancelAnswer(Schema):
     at = fields.AwareDateTime()
 
 
-class Attendance(Schema):
+class ShiftAttendance(Schema):
     signup_id = fields.String()
     shift_id = fields.String()
     attendance = fields.String()
@@ -264,7 +267,7 @@ class OrganizerCode(Schema):
     valid_until = fields.AwareDateTime()
 
 
-class HoursView(Schema):
+class RecordHours(Schema):
     state = fields.String()
     served = fields.Float()
     credited = fields.Float(allow_none=True)
@@ -287,7 +290,7 @@ class RosterEntry(Schema):
     checked_in_at = fields.AwareDateTime(allow_none=True)
     checked_out_at = fields.AwareDateTime(allow_none=True)
     flag = fields.String(allow_none=True)
-    hours = fields.Nested(HoursView, allow_none=True)
+    hours = fields.Nested(RecordHours, allow_none=True)
 
 
 class RosterTotals(Schema):
@@ -333,7 +336,7 @@ class MyRecord(Schema):
     status = fields.String()
     position = fields.Integer(allow_none=True)
     attendance = fields.String(allow_none=True)
-    hours = fields.Nested(HoursView, allow_none=True)
+    hours = fields.Nested(RecordHours, allow_none=True)
 
 
 class YearHours(Schema):

@@ -172,25 +172,25 @@ class VolunteeringService(ServiceBase, EventSource, EventConsumer):
 
     @rpc
     def check_in(self, activity_id, shift_id, request):
-        return self._attend(activity_id, shift_id, request, self.store.check_in)
+        return self._attend(activity_id, shift_id, request, self.store.check_in, False)
 
     @rpc
     def check_out(self, activity_id, shift_id, request):
-        return self._attend(activity_id, shift_id, request, self.store.check_out)
+        return self._attend(activity_id, shift_id, request, self.store.check_out, True)
 
-    def _attend(self, activity_id, shift_id, request, mark):
+    def _attend(self, activity_id, shift_id, request, mark, checking_out):
         worker = self.caller.require_authenticated()
-        fields = load(schemas.AttendanceRequest, request)
+        fields = load(schemas.ShiftCode, request)
         activity = self.store.get_activity(activity_id)
         rules.shift_of(activity, shift_id)
         place = self.store.my_place(shift_id, worker.id)
         now = utcnow()
-        rules.check_checkin_window(activity, place, now)
+        rules.check_attendance_window(activity, place, now, checking_out)
         self._check_code(activity, fields["code"], now)
         rules.check_reach(activity, fields["position"])
         place, events = mark(place, now)
         self.relay.publish(events)
-        return dump(schemas.Attendance, views.attendance(place))
+        return dump(schemas.ShiftAttendance, views.attendance(place))
 
     def _check_code(self, activity, code, now):
         """The organizer's rotating code, else the station's (which stations

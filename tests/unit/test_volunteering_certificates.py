@@ -70,9 +70,9 @@ def test_the_pdf_has_the_fields_in_chinese_and_no_phone():
 def test_the_qr_code_encodes_the_verification_link():
     link = certificates.verification_url(SETTINGS, "HYZY-2026-000123")
     assert certificates.QrCode(link, 100).matrix == \
-        segno.make(link, error="m").matrix
+        segno.make_qr(link, error="m").matrix
     assert certificates.QrCode(link, 100).matrix != \
-        segno.make(link + "x", error="m").matrix
+        segno.make_qr(link + "x", error="m").matrix
 
 
 def test_a_certificate_asked_again_with_nothing_new_keeps_its_number():
