@@ -60,6 +60,12 @@ ROUTES = (
           summary="Check out with the code; the hours served, clipped to the shift, wait "
                   "for the organizer",
           body=schemas.ShiftCode, response=schemas.ShiftAttendance),
+    Route(method="POST", path=SHIFT + "/attendance-records",
+          service="volunteering", rpc="record_attendance", tag="volunteering",
+          summary="补录: record a worker's attendance after the shift, with a reason; the "
+                  "hours wait for a decision like any check-out's (organizer)",
+          body=schemas.AttendanceRecord, response=schemas.RosterEntry, status=201,
+          roles=ORGANIZERS),
     Route(method="GET", path=ACTIVITY + "/signups",
           service="volunteering", rpc="get_roster", tag="volunteering",
           summary="Sign-ups, attendance, no-shows and hours, with full phones (organizer)",

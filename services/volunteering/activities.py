@@ -12,6 +12,7 @@ from services.volunteering.schemas import CANCELLED, PUBLISHED, SIGNED_UP, WAITL
 from shared.events import new_event
 from shared.ids import new_id
 from shared.store import found, one_page
+from shared.worker_facts import remember_worker
 
 SOURCE = "volunteering"
 
@@ -48,6 +49,14 @@ class ActivitiesMixin:
     def get_station(self, station_id):
         station = self.db.stations.find_one({"_id": station_id, "active": True})
         return found(station, exceptions.station_not_found)
+
+    # ---- workers, from identity's events (shared/worker_facts.py) ----------------
+
+    def remember_worker(self, data, at, session):
+        remember_worker(self.db.workers, data, at, session)
+
+    def get_worker(self, worker_id):
+        return found(self.db.workers.find_one({"_id": worker_id}), exceptions.worker_not_found)
 
     # ---- activities -----------------------------------------------------------
 

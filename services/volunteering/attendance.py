@@ -9,10 +9,13 @@ becomes a no-show.
 """
 from datetime import timedelta
 
+from pymongo.errors import DuplicateKeyError
+
 from services.volunteering import exceptions, rules
 from services.volunteering.schemas import (
     CHECKED_IN, CHECKED_OUT, CHECKOUT_GRACE_MINUTES, FLAG_NO_CHECKOUT, NO_SHOW, SIGNED_UP)
 from shared.events import new_event
+from shared.ids import new_id
 from shared.outbox import Events
 from shared.slots import PENDING
 
@@ -61,6 +64,34 @@ class AttendanceMixin:
         if updated is None:
             raise already()
         return updated, Events([event], self.places.outbox)
+
+    def record_attendance(self, activity, shift, worker_id, contact, times, reason, by, now):
+        """补录: a place of a shift that is over, taken for a worker who was
+        there, checked out, with its hours waiting for the organizer's
+        decision as any check-out's do. The overlap rule holds for it too."""
+        checked_in_at, checked_out_at = times
+        served = rules.served_hours(shift, checked_in_at, checked_out_at)
+        self.commit_to(worker_id, shift, now)
+        fields = {"state": SIGNED_UP, "holder": worker_id, "key": None, "since": now,
+                  "signup_id": new_id(), "activity_title": activity["title"],
+                  "contact": contact, "note": "", "attendance": CHECKED_OUT,
+                  "checked_in_at": checked_in_at, "checked_out_at": checked_out_at,
+                  "hours": rules.pending_hours(served),
+                  "recorded": {"by": by, "reason": reason, "at": now}}
+        event = attendance_event("volunteer_checked_out", dict(fields, **{
+            "activity_id": activity["_id"], "shift_id": shift["shift_id"]}), now,
+            hours=served, automatic=False)
+        place = None
+        try:
+            place = self.places.take(shift["shift_id"], fields, event)
+        except DuplicateKeyError:
+            raise exceptions.already_signed_up()
+        finally:
+            if place is None:
+                self.uncommit(worker_id, shift["shift_id"])
+        if place is None:
+            raise exceptions.shift_full()
+        return place, Events([event], self.places.outbox)
 
     def close_ended_shifts(self, now):
         """Auto check-outs and no-shows of shifts over for CLOSING_GRACE."""

@@ -116,6 +116,14 @@ def too_far(distance_m, allowed_m):
                     details={"distance_m": str(distance_m), "allowed_m": str(allowed_m)})
 
 
+def shift_not_over():
+    return Conflict("SHIFT_NOT_OVER", "班次结束后才能补录出勤")
+
+
+def worker_not_found():
+    return NotFound("WORKER_NOT_FOUND", "找不到该职工")
+
+
 def hours_not_ready():
     return Conflict("HOURS_NOT_READY", "该记录还没有可确认的时长(未签退或缺勤)")
 

@@ -10,6 +10,7 @@ from services.volunteering import exceptions
 from services.volunteering.schemas import (
     CANCELLED, CHECKIN_OPENS_MINUTES, CHECKOUT_GRACE_MINUTES, HOURS_PENDING, HOURS_STEP,
     check_shifts)
+from services.volunteering.signups import PLACES
 from shared import coordinates
 from shared.caller import STATION_KEEPER, UNION_STAFF
 from shared.domain import mask_phone
@@ -164,9 +165,17 @@ def check_reach(activity, position):
                                  coordinates.allowed_m(position["accuracy_m"]))
 
 
+def check_recordable(activity, shift, now):
+    """Attendance is recorded after the fact only: once the shift is over."""
+    if activity["status"] == CANCELLED:
+        raise exceptions.activity_cancelled()
+    if now < shift["ends_at"]:
+        raise exceptions.shift_not_over()
+
+
 def check_decidable(pool_name, place, now):
     """Hours are decided for a place (not a place in line) once its shift is over."""
-    if pool_name != "places" or now < place["ends_at"]:
+    if pool_name != PLACES or now < place["ends_at"]:
         raise exceptions.hours_not_ready()
 
 

@@ -164,6 +164,22 @@ class ShiftCode(Schema):
     position = fields.Nested(ReportedPosition, allow_none=True, load_default=None)
 
 
+class AttendanceRecord(Schema):
+    """补录: attendance the organizer records after the shift, from a paper
+    sign-in sheet or the venue's own list."""
+    worker_id = Text(1, 40, required=True)
+    contact = fields.Nested(Contact, required=True)
+    checked_in_at = fields.AwareDateTime(required=True)
+    checked_out_at = fields.AwareDateTime(required=True)
+    reason = Text(1, 200, multiline=True, required=True, metadata={"example": "纸质签到表补录"})
+
+    @validates_schema
+    def check_order(self, data, **kwargs):
+        """checked_out_at after checked_in_at."""
+        if data["checked_out_at"] <= data["checked_in_at"]:
+            raise ValidationError({"checked_out_at": ["签退时间须晚于签到时间"]})
+
+
 # ---- hours ------------------------------------------------------------------------
 
 class BulkConfirmRequest(Schema):
@@ -290,6 +306,8 @@ class RosterEntry(Schema):
     checked_in_at = fields.AwareDateTime(allow_none=True)
     checked_out_at = fields.AwareDateTime(allow_none=True)
     flag = fields.String(allow_none=True)
+    recorded_reason = fields.String(allow_none=True, metadata={
+        "description": "attendance recorded by the organizer after the shift (补录), and why"})
     hours = fields.Nested(RecordHours, allow_none=True)
 
 

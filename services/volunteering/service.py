@@ -19,6 +19,7 @@ from shared import checkin_codes
 from shared.calls import ServiceCalls
 from shared.clock import utcnow
 from shared.errors import Forbidden
+from shared.worker_facts import KeepsWorkerFacts
 from shared.inbox import EventConsumer, handles
 from shared.mongo import MongoStore
 from shared.outbox import EventSource
@@ -30,7 +31,7 @@ from shared.service import ServiceBase, Settings
 SWEEP_INTERVAL_SECONDS = 60
 
 
-class VolunteeringService(ServiceBase, EventSource, EventConsumer):
+class VolunteeringService(ServiceBase, EventSource, EventConsumer, KeepsWorkerFacts):
     name = "volunteering"
 
     store = MongoStore(VolunteeringStore)
@@ -204,6 +205,22 @@ class VolunteeringService(ServiceBase, EventSource, EventConsumer):
                             station_id=activity["station_id"], request={"code": code})
         except Forbidden as refusal:
             raise exceptions.wrong_code() from refusal
+
+    @rpc
+    def record_attendance(self, activity_id, shift_id, request):
+        fields = load(schemas.AttendanceRecord, request)
+        activity = self.store.get_activity(activity_id)
+        rules.check_organizes(self.caller, activity)
+        shift = rules.shift_of(activity, shift_id)
+        now = utcnow()
+        rules.check_recordable(activity, shift, now)
+        self.store.get_worker(fields["worker_id"])
+        place, events = self.store.record_attendance(
+            activity, shift, fields["worker_id"], fields["contact"],
+            (fields["checked_in_at"], fields["checked_out_at"]), fields["reason"],
+            self.caller.id, now)
+        self.relay.publish(events)
+        return dump(schemas.RosterEntry, views.roster_entry(PLACES, place, self.store))
 
     @timer(interval=SWEEP_INTERVAL_SECONDS)
     def close_ended_shifts(self):

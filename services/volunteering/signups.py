@@ -40,7 +40,7 @@ COMMITMENT_LEASE = timedelta(minutes=2)
 # A slot nobody holds has no sign-up on it.
 SIGNUP_VACANT = {"signup_id": None, "activity_title": None, "contact": None, "note": None,
                  "attendance": None, "checked_in_at": None, "checked_out_at": None,
-                 "flag": None, "hours": None, "promoted_at": None}
+                 "flag": None, "hours": None, "promoted_at": None, "recorded": None}
 # What a slot held carries over when its holder moves from the line to a place.
 CARRIED = ("holder", "key", "signup_id", "activity_title", "contact", "note")
 
@@ -162,13 +162,13 @@ class SignUpsMixin:
     def sign_up(self, activity, shift, worker_id, key, contact, note, now):
         """(pool name, slot, events): a place, else a place in line.
         Raises OVERLAPPING_SHIFT, ALREADY_SIGNED_UP or SHIFT_FULL."""
-        self._commit(worker_id, shift, now)
+        self.commit_to(worker_id, shift, now)
         taken = None
         try:
             taken = self._take(activity, shift, worker_id, key, contact, note, now)
         finally:
             if taken is None:
-                self._uncommit(worker_id, shift["shift_id"])
+                self.uncommit(worker_id, shift["shift_id"])
         return taken
 
     def _take(self, activity, shift, worker_id, key, contact, note, now):
@@ -188,7 +188,7 @@ class SignUpsMixin:
                 return name, slot, Events([event], pool.outbox)
         raise exceptions.shift_full()
 
-    def _commit(self, worker_id, shift, now):
+    def commit_to(self, worker_id, shift, now):
         entry = {"shift_id": shift["shift_id"], "starts_at": shift["starts_at"],
                  "ends_at": shift["ends_at"], "at": now}
         for attempt in (1, 2):
@@ -215,10 +215,10 @@ class SignUpsMixin:
         stale = [held["shift_id"] for held in clash if held["at"] < now - COMMITMENT_LEASE
                  and not self.held(worker_id, shift_id=held["shift_id"])]
         for shift_id in stale:
-            self._uncommit(worker_id, shift_id)
+            self.uncommit(worker_id, shift_id)
         return bool(stale)
 
-    def _uncommit(self, worker_id, shift_id, session=None):
+    def uncommit(self, worker_id, shift_id, session=None):
         self.db.commitments.update_one({"_id": worker_id},
                                        {"$pull": {"shifts": {"shift_id": shift_id}}},
                                        session=session)
@@ -247,7 +247,7 @@ class SignUpsMixin:
             "ends_at": slot["ends_at"], "contact": slot["contact"], "note": slot["note"],
             "was": slot["state"], "status": status, "late": late, "since": slot["since"],
             "ended_at": now}, session=session)
-        self._uncommit(slot["holder"], slot["shift_id"], session)
+        self.uncommit(slot["holder"], slot["shift_id"], session)
         event = new_event(SOURCE, "volunteer_cancelled", {
             "signup_id": slot["signup_id"], "activity_id": slot["activity_id"],
             "shift_id": slot["shift_id"], "worker_id": slot["holder"], "was": slot["state"],

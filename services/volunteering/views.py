@@ -8,9 +8,8 @@ from collections import defaultdict
 from services.volunteering import rules
 from services.volunteering.schemas import (
     CHECKED_OUT, HOURS_CONFIRMED, HOURS_PENDING, NO_SHOW, SIGNED_UP, WAITLISTED)
+from services.volunteering.signups import PLACES
 from shared.domain import china_time
-
-PLACES = "places"
 
 
 def activity(doc, counts, mine):
@@ -52,7 +51,8 @@ def roster_entry(pool_name, slot, store):
             "status": status_of(pool_name), "position": position_of(pool_name, slot, store),
             "late": False, "attendance": slot["attendance"],
             "checked_in_at": slot["checked_in_at"], "checked_out_at": slot["checked_out_at"],
-            "flag": slot["flag"], "hours": slot["hours"]}
+            "flag": slot["flag"], "hours": slot["hours"],
+            "recorded_reason": (slot.get("recorded") or {}).get("reason")}
 
 
 def record_entry(record):
@@ -62,7 +62,7 @@ def record_entry(record):
             "phone": record["contact"]["phone"], "note": record["note"],
             "status": record["status"], "position": None, "late": record["late"],
             "attendance": None, "checked_in_at": None, "checked_out_at": None,
-            "flag": None, "hours": None}
+            "flag": None, "hours": None, "recorded_reason": None}
 
 
 def roster_entries(slots, records, store, shift_id=None):

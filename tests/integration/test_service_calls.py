@@ -12,8 +12,9 @@ from amqp.exceptions import ResourceLocked
 from nameko.extensions import DependencyProvider
 from nameko.testing.utils import get_extension
 
-from services.stations import codes, rules
+from services.stations import rules
 from services.stations.service import StationsService
+from shared import checkin_codes as codes
 from shared.calls import ANSWER_MARGIN_SECONDS, ServiceCalls
 from shared.caller import CONTEXT_KEY
 from shared.clock import utcnow

@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from services.stations import rules
-from shared import checkin_codes as codes
 from services.stations.service import StationsService
+from shared import checkin_codes as codes
 from shared.caller import STATION_KEEPER, WORKER, Caller
 from shared.clock import utcnow
 from shared.domain import CHINA_TZ

@@ -435,3 +435,33 @@ def test_no_certificate_without_confirmed_hours(publish_activity, rpc_as):
     with pytest.raises(Conflict) as refused:
         rpc_as(worker()).volunteering.download_certificate()
     assert refused.value.code == "NO_CONFIRMED_HOURS"
+
+
+def test_attendance_is_recorded_after_the_shift_for_a_known_worker(
+        publish_activity, as_staff, store, publish):
+    made = publish_activity()
+    base = (made["activity_id"], made["shifts"][0]["shift_id"])
+    me = worker()
+    publish("identity", "worker_registered", {
+        "worker_id": me.id, "name": "濮岳良", "phone_masked": "138****0004",
+        "occupation": "courier", "platform": "中通快递", "district": "沈荡镇",
+        "roles": ["worker"], "registered_at": utcnow()})
+    wait_for(lambda: store.db.workers.find_one({"_id": me.id}), what="the worker's facts")
+    record = {"worker_id": me.id, "contact": {"name": "濮岳良", "phone": "13800000004"},
+              "checked_in_at": at(hours=-3), "checked_out_at": at(hours=-1),
+              "reason": "纸质签到表补录"}
+    with pytest.raises(Conflict) as early:
+        as_staff.record_attendance(*base, record)
+    assert early.value.code == "SHIFT_NOT_OVER"
+    start, _end = past_shift(store, made, hours_ago=3, hours_long=2.5)
+    record.update(checked_in_at=(start + timedelta(minutes=10)).isoformat(),
+                  checked_out_at=(start + timedelta(hours=2, minutes=10)).isoformat())
+    with pytest.raises(NotFound) as unknown:
+        as_staff.record_attendance(*base, dict(record, worker_id="nobody"))
+    assert unknown.value.code == "WORKER_NOT_FOUND"
+    entry = as_staff.record_attendance(*base, record)
+    assert entry["hours"]["served"] == 2.0 and entry["recorded_reason"] == "纸质签到表补录"
+    with pytest.raises(Conflict) as twice:
+        as_staff.record_attendance(*base, record)
+    assert twice.value.code == "ALREADY_SIGNED_UP"
+    assert as_staff.confirm_hours(made["activity_id"], {})["confirmed"] == [entry["signup_id"]]
