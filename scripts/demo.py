@@ -16,9 +16,10 @@ from datetime import datetime, timedelta, timezone
 import requests
 from pymongo.errors import ConnectionFailure
 
-from scripts import demo_learning, demo_stations
+from scripts import demo_learning, demo_stations, demo_volunteering
 from scripts.staff import ensure_staff
 from shared.config import setting
+from shared.domain import CHINA_TZ
 
 STAFF = {"phone": "13800000001", "password": "Hongyi2026staff", "name": "海盐县总工会 王老师"}
 WORKERS = (
@@ -148,7 +149,8 @@ def load(url):
     for what, step in (("the classes", load_classes),
                        ("the points rules and rewards", load_points),
                        ("the lessons and quizzes", load_learning),
-                       ("the stations", load_stations)):
+                       ("the stations", load_stations),
+                       ("the volunteer activities", load_volunteering)):
         retrying(what, lambda: step(url, staff_session(url)))
 
 
@@ -253,6 +255,72 @@ def load_stations(url, staff):
             call("POST", url + "/api/v1/stations", headers=staff, json=station)
 
 
+def china_at(days, hour, minute):
+    """An instant ``days`` from today's China date, at hour:minute China time."""
+    day = (datetime.now(CHINA_TZ) + timedelta(days=days)).date()
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=CHINA_TZ)
+
+
+def shift_body(days, hour, minute, hours, places):
+    starts = china_at(days, hour, minute)
+    return {"starts_at": starts.isoformat(),
+            "ends_at": (starts + timedelta(hours=hours)).isoformat(), "places": places}
+
+
+def activity_body(title, description, station, venue, skills, shifts, stations):
+    first = min(shift["starts_at"] for shift in shifts)
+    closes = datetime.fromisoformat(first) - timedelta(hours=12)
+    return {"title": title, "description": description, "skills": skills,
+            "station_id": stations[station] if station else None, "venue": venue,
+            "signup_closes_at": closes.isoformat(), "late_cancel_hours": 24,
+            "shifts": shifts}
+
+
+def load_volunteering(url, staff):
+    """志愿先锋 (scripts/demo_volunteering.py): each activity to come whose title
+    is not among those to come, and each past one not among the past ones, is
+    published; for a past one, each demo worker who served and is not on its
+    roster yet is recorded (补录), and the hours pending are confirmed."""
+    stations = {s["name"]: s["id"] for s in all_items(url, staff, "/api/v1/stations")}
+    now = datetime.now(timezone.utc)
+    mine = all_items(url, staff, "/api/v1/volunteer-activities", mine="true",
+                     include_past="true")
+    ended = {a["title"]: a for a in mine if a["status"] == "published" and max(
+        datetime.fromisoformat(s["ends_at"]) for s in a["shifts"]) <= now}
+    coming = {a["title"] for a in mine if a["title"] not in ended}
+    for title, description, station, venue, skills, shifts in demo_volunteering.COMING:
+        if title not in coming:
+            call("POST", url + "/api/v1/volunteer-activities", headers=staff, json=activity_body(
+                title, description, station, venue, skills,
+                [shift_body(*shift) for shift in shifts], stations))
+    for title, description, station, venue, skills, shift, served in demo_volunteering.DONE:
+        activity = ended.get(title) or call(
+            "POST", url + "/api/v1/volunteer-activities", headers=staff, json=activity_body(
+                title, description, station, venue, skills, [shift_body(*shift)],
+                stations)).json()
+        record_served(url, staff, activity, served)
+
+
+def record_served(url, staff, activity, served):
+    base = url + "/api/v1/volunteer-activities/" + activity["activity_id"]
+    shift = activity["shifts"][0]
+    roster = call("GET", base + "/signups", headers=staff).json()["items"]
+    on_it = {entry["worker_id"] for entry in roster}
+    starts = datetime.fromisoformat(shift["starts_at"])
+    for phone, hours in served:
+        worker = call("GET", url + "/api/v1/workers", headers=staff,
+                      params={"phone": phone}).json()
+        if worker["id"] in on_it:
+            continue
+        call("POST", base + "/shifts/{}/attendance-records".format(shift["shift_id"]),
+             headers=staff, json={
+                 "worker_id": worker["id"], "contact": {"name": worker["name"], "phone": phone},
+                 "checked_in_at": starts.isoformat(),
+                 "checked_out_at": (starts + timedelta(hours=hours)).isoformat(),
+                 "reason": demo_volunteering.RECORD_REASON})
+    call("POST", base + "/hours/confirmations", headers=staff, json={})
+
+
 def banner(url):
     lines = ["", "=" * 64, "红驿 Hongyi is running",
              "  API      {}/api/v1".format(url),
@@ -267,6 +335,8 @@ def banner(url):
              "(start: POST /api/v1/quizzes/<id>/attempts)".format(url, url),
              "  Stations GET {}/api/v1/stations/nearest?lat=30.5262&lng=120.9433&system=gcj02 "
              "(武原街道)".format(url),
+             "  Volunteer GET {}/api/v1/volunteer-activities; as 赵凯锋: GET "
+             "/api/v1/me/volunteering, /api/v1/me/volunteering/certificate.pdf".format(url),
              "Demo accounts (phone / password):",
              "  union staff  {} / {}".format(STAFF["phone"], STAFF["password"])]
     lines += ["  worker       {} / {}  {}".format(w["phone"], w["password"], w["name"])

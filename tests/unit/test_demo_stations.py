@@ -8,8 +8,8 @@ import pytest
 
 from scripts.demo_stations import STATIONS
 from services.stations.schemas import AMENITIES, KINDS
-from shared.positions import GCJ02
 from shared.domain import DISTRICTS
+from shared.positions import GCJ02
 
 # Haiyan county, generously boxed.
 SOUTH, NORTH, WEST, EAST = 30.33, 30.68, 120.70, 121.10

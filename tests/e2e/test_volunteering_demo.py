@@ -1,0 +1,35 @@
+"""The demo's 志愿先锋 activities (scripts/demo_volunteering.py) load through
+the public API, twice without duplicates: the dozen to come at the demo
+stations, and the past ones with the demo rider's hours recorded and
+confirmed, so 赵凯锋 sees his hours and a certificate that verifies."""
+from scripts import demo, demo_volunteering
+from scripts.demo import all_items, load_stations, load_volunteering
+from tests.support.broker import wait_for
+
+
+def test_the_demo_activities_load_once_with_the_riders_hours(api, system, staff,
+                                                             e2e_databases):
+    for worker in demo.WORKERS:  # the demo's own accounts, as `make run` registers them
+        api.post("/api/v1/auth/register", json=worker)
+    known = e2e_databases("volunteering").workers
+    wait_for(lambda: known.count_documents({"name": {"$in": [w["name"] for w in demo.WORKERS]}})
+             == len(demo.WORKERS), what="volunteering's copy of the demo workers")
+    load_stations(system.url, staff)
+    load_volunteering(system.url, staff)
+    load_volunteering(system.url, staff)  # every `make run` loads it again
+
+    mine = all_items(system.url, staff, "/api/v1/volunteer-activities", mine="true",
+                     include_past="true")
+    titles = [activity["title"] for activity in mine]
+    demo_titles = [activity[0] for activity in demo_volunteering.COMING + demo_volunteering.DONE]
+    for title in demo_titles:  # a title may be both to come and past
+        assert titles.count(title) == demo_titles.count(title), title
+
+    rider = demo.WORKERS[0]
+    headers = demo.log_in(system.url, rider["phone"], rider["password"])
+    served = sum(hours for activity in demo_volunteering.DONE
+                 for phone, hours in activity[6] if phone == rider["phone"])
+    record = api.get("/api/v1/me/volunteering", headers=headers).json()
+    assert record["total_hours"] == served
+    pdf = api.get("/api/v1/me/volunteering/certificate.pdf", headers=headers)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
