@@ -116,6 +116,17 @@ def count(low, high, **kwargs):
     return fields.Integer(strict=True, validate=validate.Range(min=low, max=high), **kwargs)
 
 
+class FileDownload(Schema):
+    """What the gateway sends as a download (gateway/app.py, a route's
+    ``download``): text in ``content``, or bytes (a PDF) in ``content_base64``,
+    which is how they travel in RPC's JSON."""
+    filename = fields.String()
+    content = fields.String(metadata={"description": "text: UTF-8 (a CSV with a BOM, "
+                                                     "so Excel shows Chinese)"})
+    content_base64 = fields.String()
+    truncated = fields.Boolean(metadata={"description": "cut short at a size limit"})
+
+
 class Paging(Schema):
     """The page and page size of a list query (and echoed in its answer)."""
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10000))

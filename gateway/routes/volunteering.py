@@ -4,6 +4,7 @@ certificate anyone can verify."""
 from gateway.routes.route import Route
 from services.volunteering import schemas
 from shared.caller import STATION_KEEPER, UNION_STAFF
+from shared.schemas import FileDownload
 
 ORGANIZERS = (UNION_STAFF, STATION_KEEPER)  # a keeper: the activities they publish
 ACTIVITY = "/api/v1/volunteer-activities/<activity_id>"
@@ -73,7 +74,7 @@ ROUTES = (
     Route(method="GET", path=ACTIVITY + "/signups.csv",
           service="volunteering", rpc="export_roster_csv", tag="volunteering",
           summary="The roster as a CSV download (organizer)",
-          query=schemas.RosterQuery, response=schemas.FileDownload, roles=ORGANIZERS,
+          query=schemas.RosterQuery, response=FileDownload, roles=ORGANIZERS,
           download="text/csv"),
     Route(method="POST", path=ACTIVITY + "/hours/confirmations",
           service="volunteering", rpc="confirm_hours", tag="volunteering",
@@ -96,7 +97,7 @@ ROUTES = (
     Route(method="GET", path="/api/v1/me/volunteering/certificate.pdf",
           service="volunteering", rpc="download_certificate", tag="volunteering",
           summary="My certificate of confirmed hours (志愿服务记录证明), signed, as a PDF",
-          response=schemas.FileDownload, download="application/pdf"),
+          response=FileDownload, download="application/pdf"),
     Route(method="GET", path="/api/v1/certificates/<number>/verification",
           service="volunteering", rpc="verify_certificate", tag="volunteering",
           summary="Check a certificate, no account needed: what it certifies, or that no "

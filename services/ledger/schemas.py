@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from shared.domain import DISTRICTS, OCCUPATIONS
-from shared.schemas import IdempotencyKey, Name, Paging, PartialUpdate, Text, count, refuse_repeats
+from shared.schemas import (
+    FileDownload, IdempotencyKey, Name, Paging, PartialUpdate, Text, count, refuse_repeats)
 
 # ---- the earning table ---------------------------------------------------------
 # Every event the ledger awards points for, one entry each. Adding an earning
@@ -198,12 +199,10 @@ class ExportQuery(Schema):
             raise ValidationError({"until": ["结束日期不能早于开始日期"]})
 
 
-class CsvExport(Schema):
-    """What the gateway sends as a text/csv download (gateway/app.py)."""
-    filename = fields.String()
+class CsvExport(FileDownload):
+    """The statement lines as a text/csv download; truncated: more lines than
+    EXPORT_MAX_ROWS."""
     rows = fields.Integer()
-    truncated = fields.Boolean(metadata={"description": "more lines than EXPORT_MAX_ROWS"})
-    content = fields.String(metadata={"description": "UTF-8 with BOM, so Excel shows Chinese"})
 
 
 class Mismatch(Schema):

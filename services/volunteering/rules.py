@@ -122,10 +122,8 @@ def is_late(activity, slot, now):
     return now >= slot["starts_at"] - timedelta(hours=activity["late_cancel_hours"])
 
 
-def contact_for(given, profile):
-    """The contact of a sign-up: as given for it, else the profile's."""
-    if given is not None:
-        return given
+def contact_of(profile):
+    """A sign-up's contact when none is given for it: the profile's."""
     if not profile.get("phone"):
         raise exceptions.no_contact_phone()
     return {"name": profile["name"], "phone": profile["phone"]}

@@ -329,15 +329,6 @@ class Roster(Schema):
     items = fields.List(fields.Nested(RosterEntry))
 
 
-class FileDownload(Schema):
-    """What the gateway sends as a download (gateway/app.py): text in
-    ``content``, or bytes (a PDF) in ``content_base64``."""
-    filename = fields.String()
-    content = fields.String()
-    content_base64 = fields.String()
-    truncated = fields.Boolean()
-
-
 class Confirmed(Schema):
     confirmed = fields.List(fields.String())
     unchanged = fields.List(fields.String(), metadata={

@@ -24,7 +24,7 @@ from shared.inbox import EventConsumer, handles
 from shared.mongo import MongoStore
 from shared.outbox import EventSource
 from shared.rpc import rpc
-from shared.schemas import dump, load
+from shared.schemas import FileDownload, dump, load
 from shared.service import ServiceBase, Settings
 
 # Fixed here, not read from the environment: timers are bound at import time.
@@ -131,7 +131,7 @@ class VolunteeringService(ServiceBase, EventSource, EventConsumer, KeepsWorkerFa
             return earlier
         now = utcnow()
         rules.check_signup_open(activity, shift, now)
-        contact = rules.contact_for(fields["contact"], fields["contact"] or self._profile())
+        contact = fields["contact"] or rules.contact_of(self._profile())
         name, slot, events = self.store.sign_up(activity, shift, worker.id, key, contact,
                                                 fields["note"], now)
         self.relay.publish(events)
@@ -240,7 +240,7 @@ class VolunteeringService(ServiceBase, EventSource, EventConsumer, KeepsWorkerFa
         params = load(schemas.RosterQuery, query)
         activity = self.store.get_activity(activity_id)
         rules.check_organizes(self.caller, activity)
-        return dump(schemas.FileDownload,
+        return dump(FileDownload,
                     views.roster_csv(activity, self._entries(activity, params)))
 
     def _entries(self, activity, params):
@@ -303,7 +303,7 @@ class VolunteeringService(ServiceBase, EventSource, EventConsumer, KeepsWorkerFa
         now = utcnow()
         issued = certificates.issue(self.store, self.settings, worker.id, self._profile(),
                                     places, now)
-        return dump(schemas.FileDownload, certificates.download(issued, self.settings))
+        return dump(FileDownload, certificates.download(issued, self.settings))
 
     @rpc
     def verify_certificate(self, number):
