@@ -112,8 +112,9 @@ class ActivityCreateRequest(ActivityFields):
 
 
 def check_shifts(shifts, signup_closes_at):
-    """The cross-field rules of an activity's shifts (also run on an edit
-    merged with what is stored)."""
+    """signup_closes_at no later than the first shift's start; shifts of one
+    activity do not overlap (an edit: as merged with the activity's current
+    shifts and times)"""
     if signup_closes_at > min(shift["starts_at"] for shift in shifts):
         raise ValidationError({"signup_closes_at": ["报名截止时间不能晚于第一个班次开始"]})
     ordered = sorted(shifts, key=lambda shift: shift["starts_at"])
@@ -125,6 +126,7 @@ def check_shifts(shifts, signup_closes_at):
 class ActivityUpdateRequest(PartialUpdate, ActivityFields):
     """Any of the fields; ``shifts`` lists every shift the activity keeps
     (existing ones by shift_id; a shift left out is removed, if nobody holds it)."""
+    checked_with_current = (check_shifts,)  # published (gateway/openapi.py)
     venue = fields.Nested(ActivityVenue, allow_none=False)
     shifts = fields.List(fields.Nested(ShiftEdit), validate=validate.Length(min=1, max=MAX_SHIFTS))
 
