@@ -65,21 +65,32 @@ def check_editable(activity, now):
         raise exceptions.activity_over()
 
 
+NEW_SHIFT_FIELDS = ("starts_at", "ends_at", "places")
+
+
 def merge_shifts(activity, edits):
-    """The shifts an edit leaves: existing ones (by shift_id) changed, new ones
-    with a new id; an unknown shift_id is refused."""
-    known = {shift["shift_id"] for shift in activity["shifts"]}
+    """The shifts an edit leaves: existing ones (by shift_id) with what the
+    edit changes, new ones with a new id and all they need; an unknown
+    shift_id is refused."""
+    current = {shift["shift_id"]: shift for shift in activity["shifts"]}
     merged = []
     for edit in edits:
-        shift = dict(edit)
-        if shift["shift_id"] is None:
-            shift["shift_id"] = new_id()
-        elif shift["shift_id"] not in known:
+        given = {key: value for key, value in edit.items() if value is not None}
+        if "shift_id" not in given:
+            merged.append(new_shift(given))
+        elif given["shift_id"] not in current:
             raise exceptions.shift_not_found()
-        if shift.get("waitlist_limit") is None:
-            shift["waitlist_limit"] = shift["places"]
-        merged.append(shift)
+        else:
+            merged.append(dict(current[given["shift_id"]], **given))
     return merged
+
+
+def new_shift(given):
+    if any(key not in given for key in NEW_SHIFT_FIELDS):
+        raise invalid_from_validation(ValidationError(
+            {"shifts": ["新增的班次须填写开始时间、结束时间和名额"]}))
+    return dict(given, shift_id=new_id(), waitlist_limit=given.get(
+        "waitlist_limit", given["places"]))
 
 
 def check_merged(activity, changes, shifts):

@@ -66,11 +66,16 @@ class ShiftFields(Schema):
     @validates_schema
     def check_times(self, data, **kwargs):
         """ends_at after starts_at, at most MAX_SHIFT_HOURS later."""
-        span = (data["ends_at"] - data["starts_at"]).total_seconds()
-        if span <= 0:
-            raise ValidationError({"ends_at": ["结束时间须晚于开始时间"]})
-        if span > MAX_SHIFT_HOURS * 3600:
-            raise ValidationError({"ends_at": ["一个班次不能超过{}小时".format(MAX_SHIFT_HOURS)]})
+        if "starts_at" in data and "ends_at" in data:  # an edit may give neither
+            check_shift_times(data)
+
+
+def check_shift_times(shift):
+    span = (shift["ends_at"] - shift["starts_at"]).total_seconds()
+    if span <= 0:
+        raise ValidationError({"ends_at": ["结束时间须晚于开始时间"]})
+    if span > MAX_SHIFT_HOURS * 3600:
+        raise ValidationError({"ends_at": ["一个班次不能超过{}小时".format(MAX_SHIFT_HOURS)]})
 
 
 class ShiftEdit(ShiftFields):
@@ -114,7 +119,10 @@ class ActivityCreateRequest(ActivityFields):
 def check_shifts(shifts, signup_closes_at):
     """signup_closes_at no later than the first shift's start; shifts of one
     activity do not overlap (an edit: as merged with the activity's current
-    shifts and times)"""
+    shifts and times, where a shift named by shift_id keeps what the edit
+    leaves out and a new one gives starts_at, ends_at and places)"""
+    for shift in shifts:
+        check_shift_times(shift)
     if signup_closes_at > min(shift["starts_at"] for shift in shifts):
         raise ValidationError({"signup_closes_at": ["报名截止时间不能晚于第一个班次开始"]})
     ordered = sorted(shifts, key=lambda shift: shift["starts_at"])
@@ -191,8 +199,8 @@ class BulkConfirmRequest(Schema):
 
 
 class AdjustRequest(Schema):
-    hours = fields.Float(required=True, validate=validate.Range(
-        min=0, min_inclusive=False, max=MAX_SHIFT_HOURS))
+    hours = fields.Float(required=True, validate=validate.Range(min=HOURS_STEP,
+                                                                max=MAX_SHIFT_HOURS))
     reason = Text(1, 200, multiline=True, required=True)
 
 

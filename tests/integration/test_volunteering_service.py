@@ -465,3 +465,23 @@ def test_attendance_is_recorded_after_the_shift_for_a_known_worker(
         as_staff.record_attendance(*base, record)
     assert twice.value.code == "ALREADY_SIGNED_UP"
     assert as_staff.confirm_hours(made["activity_id"], {})["confirmed"] == [entry["signup_id"]]
+
+
+def test_an_edit_names_a_shift_by_id_and_changes_only_what_it_gives(publish_activity,
+                                                                     as_staff):
+    made = publish_activity()
+    shift_id = made["shifts"][0]["shift_id"]
+    grown = as_staff.update_activity(made["activity_id"],
+                                     {"shifts": [{"shift_id": shift_id, "places": 4}]})
+    (shift,) = grown["shifts"]
+    assert (shift["places"], shift["waitlist_limit"], shift["starts_at"]) == \
+        (4, 2, made["shifts"][0]["starts_at"])
+    with pytest.raises(InvalidInput) as incomplete:
+        as_staff.update_activity(made["activity_id"], {"shifts": [{"places": 4}]})
+    assert "shifts" in incomplete.value.details
+    with pytest.raises(InvalidInput) as reversed_times:
+        as_staff.update_activity(made["activity_id"], {"shifts": [
+            {"shift_id": shift_id, "ends_at": made["shifts"][0]["starts_at"]}]})
+    assert "ends_at" in reversed_times.value.details
+    with pytest.raises(NotFound):
+        as_staff.update_activity(made["activity_id"], {"shifts": [{"shift_id": "nope"}]})
