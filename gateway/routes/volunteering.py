@@ -52,17 +52,17 @@ ROUTES = (
                   "the late window it is recorded as late",
           response=schemas.CancelAnswer),
     Route(method="POST", path=SHIFT + "/check-in",
-          service="volunteering", rpc="check_in", tag="volunteering",
+          service="volunteering", rpc="check_in_shift", tag="volunteering",
           summary="Check in with the station's or the organizer's code (opens 30 minutes "
                   "before the shift)",
           body=schemas.ShiftCode, response=schemas.ShiftAttendance),
     Route(method="POST", path=SHIFT + "/check-out",
-          service="volunteering", rpc="check_out", tag="volunteering",
+          service="volunteering", rpc="check_out_shift", tag="volunteering",
           summary="Check out with the code; the hours served, clipped to the shift, wait "
                   "for the organizer",
           body=schemas.ShiftCode, response=schemas.ShiftAttendance),
     Route(method="POST", path=SHIFT + "/attendance-records",
-          service="volunteering", rpc="record_attendance", tag="volunteering",
+          service="volunteering", rpc="record_shift_attendance", tag="volunteering",
           summary="补录: record a worker's attendance after the shift, with a reason; the "
                   "hours wait for a decision like any check-out's (organizer)",
           body=schemas.AttendanceRecord, response=schemas.RosterEntry, status=201,

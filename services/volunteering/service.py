@@ -172,11 +172,11 @@ class VolunteeringService(ServiceBase, EventSource, EventConsumer, KeepsWorkerFa
     # ---- workers: at the venue ----------------------------------------------------------
 
     @rpc
-    def check_in(self, activity_id, shift_id, request):
+    def check_in_shift(self, activity_id, shift_id, request):
         return self._attend(activity_id, shift_id, request, self.store.check_in, False)
 
     @rpc
-    def check_out(self, activity_id, shift_id, request):
+    def check_out_shift(self, activity_id, shift_id, request):
         return self._attend(activity_id, shift_id, request, self.store.check_out, True)
 
     def _attend(self, activity_id, shift_id, request, mark, checking_out):
@@ -207,7 +207,7 @@ class VolunteeringService(ServiceBase, EventSource, EventConsumer, KeepsWorkerFa
             raise exceptions.wrong_code() from refusal
 
     @rpc
-    def record_attendance(self, activity_id, shift_id, request):
+    def record_shift_attendance(self, activity_id, shift_id, request):
         fields = load(schemas.AttendanceRecord, request)
         activity = self.store.get_activity(activity_id)
         rules.check_organizes(self.caller, activity)

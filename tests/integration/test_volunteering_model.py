@@ -24,7 +24,7 @@ from shared.mongo import connect
 
 WORKERS = ["w{}".format(n) for n in range(5)]
 SHIFTS = {"a": (10, 12), "b": (11, 13), "c": (12, 14)}
-RUNS = settings(max_examples=20, stateful_step_count=25, deadline=None, database=None)
+RUNS = settings(max_examples=12, stateful_step_count=20, deadline=None, database=None)
 
 
 def overlap(one, other):

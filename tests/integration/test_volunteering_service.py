@@ -245,18 +245,18 @@ def test_check_in_and_out_with_the_organizers_code(soon, rpc_as, as_staff):
     mine = rpc_as(me).volunteering
     shift_id = soon["shifts"][0]["shift_id"]
     with pytest.raises(Forbidden) as wrong:
-        mine.check_in(soon["activity_id"], shift_id, {"code": "000000"})
+        mine.check_in_shift(soon["activity_id"], shift_id, {"code": "000000"})
     assert wrong.value.code == "WRONG_CHECKIN_CODE"
     code = organizer_code(as_staff, soon)
     far = {"lat": 30.60, "lng": 120.94, "system": "wgs84", "accuracy_m": 20}
     with pytest.raises(Conflict) as too_far:
-        mine.check_in(soon["activity_id"], shift_id, {"code": code, "position": far})
+        mine.check_in_shift(soon["activity_id"], shift_id, {"code": code, "position": far})
     assert too_far.value.code == "TOO_FAR_FROM_VENUE"
-    checked = mine.check_in(soon["activity_id"], shift_id, {"code": code})
+    checked = mine.check_in_shift(soon["activity_id"], shift_id, {"code": code})
     assert checked["attendance"] == "checked_in"
     with pytest.raises(Conflict):
-        mine.check_in(soon["activity_id"], shift_id, {"code": code})
-    out = mine.check_out(soon["activity_id"], shift_id, {"code": code})
+        mine.check_in_shift(soon["activity_id"], shift_id, {"code": code})
+    out = mine.check_out_shift(soon["activity_id"], shift_id, {"code": code})
     # Both taps before the shift started: clipped to the shift, nothing served.
     assert (out["attendance"], out["hours"]) == ("checked_out", 0.0)
 
@@ -265,7 +265,7 @@ def test_check_in_opens_shortly_before_the_shift(publish_activity, rpc_as, as_st
     made, me = publish_activity(), worker()
     sign_up(rpc_as, me, made)
     with pytest.raises(Conflict) as early:
-        rpc_as(me).volunteering.check_in(made["activity_id"], made["shifts"][0]["shift_id"],
+        rpc_as(me).volunteering.check_in_shift(made["activity_id"], made["shifts"][0]["shift_id"],
                                          {"code": organizer_code(as_staff, made)})
     assert early.value.code == "CHECKIN_NOT_OPEN"
 
@@ -291,9 +291,9 @@ def test_the_stations_code_is_checked_by_stations(run_service, rpc_as, publish_a
     mine = rpc_as(me).volunteering
     shift_id = made["shifts"][0]["shift_id"]
     with pytest.raises(Forbidden) as wrong:
-        mine.check_in(made["activity_id"], shift_id, {"code": "12345"})
+        mine.check_in_shift(made["activity_id"], shift_id, {"code": "12345"})
     assert wrong.value.code == "WRONG_CHECKIN_CODE"
-    assert mine.check_in(made["activity_id"], shift_id, {"code": code})["attendance"] == \
+    assert mine.check_in_shift(made["activity_id"], shift_id, {"code": code})["attendance"] == \
         "checked_in"
 
 
@@ -451,18 +451,18 @@ def test_attendance_is_recorded_after_the_shift_for_a_known_worker(
               "checked_in_at": at(hours=-3), "checked_out_at": at(hours=-1),
               "reason": "纸质签到表补录"}
     with pytest.raises(Conflict) as early:
-        as_staff.record_attendance(*base, record)
+        as_staff.record_shift_attendance(*base, record)
     assert early.value.code == "SHIFT_NOT_OVER"
     start, _end = past_shift(store, made, hours_ago=3, hours_long=2.5)
     record.update(checked_in_at=(start + timedelta(minutes=10)).isoformat(),
                   checked_out_at=(start + timedelta(hours=2, minutes=10)).isoformat())
     with pytest.raises(NotFound) as unknown:
-        as_staff.record_attendance(*base, dict(record, worker_id="nobody"))
+        as_staff.record_shift_attendance(*base, dict(record, worker_id="nobody"))
     assert unknown.value.code == "WORKER_NOT_FOUND"
-    entry = as_staff.record_attendance(*base, record)
+    entry = as_staff.record_shift_attendance(*base, record)
     assert entry["hours"]["served"] == 2.0 and entry["recorded_reason"] == "纸质签到表补录"
     with pytest.raises(Conflict) as twice:
-        as_staff.record_attendance(*base, record)
+        as_staff.record_shift_attendance(*base, record)
     assert twice.value.code == "ALREADY_SIGNED_UP"
     assert as_staff.confirm_hours(made["activity_id"], {})["confirmed"] == [entry["signup_id"]]
 

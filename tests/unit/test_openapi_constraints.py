@@ -140,3 +140,11 @@ def test_no_two_schemas_share_a_name():
         build_spec()
     clashes = [str(w.message) for w in caught if "Multiple schemas resolved" in str(w.message)]
     assert clashes == []
+
+
+def test_every_operation_id_is_unique(document):
+    """An operation's id is its RPC's name: two services' RPCs of one name
+    would give the document two operations of one id, which OpenAPI forbids."""
+    ids = [op["operationId"] for path in document["paths"].values() for op in path.values()
+           if isinstance(op, dict) and "operationId" in op]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
