@@ -11,9 +11,11 @@ def test_the_demo_activities_load_once_with_the_riders_hours(api, system, staff,
                                                              e2e_databases):
     for worker in demo.WORKERS:  # the demo's own accounts, as `make run` registers them
         api.post("/api/v1/auth/register", json=worker)
+    ids = [api.get("/api/v1/workers", headers=staff, params={"phone": w["phone"]}).json()["id"]
+           for w in demo.WORKERS]
     known = e2e_databases("volunteering").workers
-    wait_for(lambda: known.count_documents({"name": {"$in": [w["name"] for w in demo.WORKERS]}})
-             == len(demo.WORKERS), what="volunteering's copy of the demo workers")
+    wait_for(lambda: known.count_documents({"_id": {"$in": ids}}) == len(ids),
+             what="volunteering's copy of the demo workers")
     load_stations(system.url, staff)
     load_volunteering(system.url, staff)
     load_volunteering(system.url, staff)  # every `make run` loads it again

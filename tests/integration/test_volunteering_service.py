@@ -70,7 +70,7 @@ def test_workers_cannot_publish_and_keepers_only_at_their_station(rpc_as, publis
             "district": "武原街道", "address": "海盐县武原街道", "keepers": keepers,
             "position": {"lat": 30.52, "lng": 120.94, "system": "wgs84"},
             "amenities": [], "at": utcnow()})
-    wait_for(lambda: store.db.stations.count_documents({}) == 2, what="the stations")
+        wait_for(lambda: store.db.stations.find_one({"_id": station_id}), what=station_id)
     keeper = rpc_as(KEEPER).volunteering
     mine = keeper.publish_activity(activity_body(venue=None, station_id="st-mine"))
     assert mine["venue"]["name"] == "驿站st-mine" and mine["organizer_id"] == KEEPER.id
