@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 import jwt
 import pytest
 
+import services
 from gateway.routes import ROUTES
 from shared.caller import UNION_STAFF
 from shared.tokens import ALGORITHM, ISSUER
@@ -32,7 +33,16 @@ WRITES = {
     "stations": ("/api/v1/stations", {
         "kind": "union_post", "name": "通元镇工会服务点", "address": "海盐县通元镇",
         "district": "通元镇", "position": {"lat": 30.49, "lng": 120.80, "system": "gcj02"}}),
+    "volunteering": ("/api/v1/volunteer-activities", {
+        "title": "文明交通劝导", "description": "路口劝导", "signup_closes_at": at(days=2),
+        "venue": {"name": "通元镇路口", "address": "海盐县通元镇", "district": "通元镇"},
+        "shifts": [{"starts_at": at(days=3), "ends_at": at(days=3, hours=2), "places": 4}]}),
 }
+
+
+def test_a_write_of_every_service_but_identity_is_here():
+    """identity's writes (registration) are this module's own cases below."""
+    assert set(WRITES) == set(services.names()) - {"identity"}
 
 
 @pytest.mark.parametrize("service", sorted(WRITES))
