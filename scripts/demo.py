@@ -285,9 +285,11 @@ def load_volunteering(url, staff):
     now = datetime.now(timezone.utc)
     mine = all_items(url, staff, "/api/v1/volunteer-activities", mine="true",
                      include_past="true")
-    ended = {a["title"]: a for a in mine if a["status"] == "published" and max(
-        datetime.fromisoformat(s["ends_at"]) for s in a["shifts"]) <= now}
-    coming = {a["title"] for a in mine if a["title"] not in ended}
+    def over(activity):
+        return max(datetime.fromisoformat(s["ends_at"]) for s in activity["shifts"]) <= now
+    # A title may be both past and to come (the same kind of activity again).
+    ended = {a["title"]: a for a in mine if a["status"] == "published" and over(a)}
+    coming = {a["title"] for a in mine if not over(a)}
     for title, description, station, venue, skills, shifts in demo_volunteering.COMING:
         if title not in coming:
             call("POST", url + "/api/v1/volunteer-activities", headers=staff, json=activity_body(
