@@ -18,7 +18,8 @@ VENUE = {"name": "海盐武原城市红色驿站", "address": "海盐县武原�
 
 
 def activity_body(**fields):
-    body = {"title": "清凉驿站送水", "description": "为户外劳动者送清凉", "venue": VENUE,
+    # A title none of the demo's activities has: the demo test shares this system.
+    body = {"title": "骑手头盔发放", "description": "为骑手发放安全头盔", "venue": VENUE,
             "signup_closes_at": at(hours=20),
             "shifts": [{"starts_at": at(hours=48), "ends_at": at(hours=50), "places": 3}]}
     body.update(fields)
@@ -66,7 +67,7 @@ def test_hours_reach_the_statement_once_and_the_certificate_verifies(
     adjusted = api.put(base + "/signups/{}/hours".format(signup_id), headers=staff,
                        json={"hours": 2.5, "reason": "忘记签到,组织者确认全程在场"})
     assert adjusted.status_code == 200, adjusted.text
-    line = "志愿服务 2.5 小时(清凉驿站送水) +25"
+    line = "志愿服务 2.5 小时(骑手头盔发放) +25"
     wait_for(lambda: statement_lines(api, rider) == [line], what="the statement line")
 
     again = api.post(base + "/hours/confirmations", headers=staff,
