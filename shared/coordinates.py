@@ -71,6 +71,16 @@ def allowed_m(accuracy_m):
     return CHECKIN_RADIUS_M + min(max(accuracy_m or 0, 0), MAX_ACCURACY_CREDIT_M)
 
 
+def out_of_reach(place, position):
+    """(distance_m, allowed_m) when a reported check-in ``position`` (its
+    system, lat, lng, accuracy_m) is not credible for ``place`` (WGS-84
+    lat, lng), else None: the caller refuses with its own code."""
+    here = to_wgs84(position["system"], position["lat"], position["lng"])
+    if within_reach(place, here, position["accuracy_m"]):
+        return None
+    return round(distance_m(place, here)), allowed_m(position["accuracy_m"])
+
+
 def within_reach(station, position, accuracy_m):
     """Whether a check-in at `position` (WGS-84, reported accuracy in metres,
     or None) is credible for a station at `station` (WGS-84)."""

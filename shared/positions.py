@@ -37,6 +37,17 @@ class ReportedPosition(Position):
     accuracy_m = fields.Float(validate=validate.Range(min=0, max=100_000), load_default=None)
 
 
+class CheckInCode(Schema):
+    """A rotating check-in code as the worker typed it (shared/checkin_codes.py):
+    a station's, or a volunteer activity's organizer's."""
+    code = Text(1, 12, required=True)
+
+
+class CheckInRequest(CheckInCode):
+    """A check-in at a place: the code, and where the phone says it is, if it says."""
+    position = fields.Nested(ReportedPosition, allow_none=True, load_default=None)
+
+
 class PositionView(Schema):
     lat = fields.Float()
     lng = fields.Float()

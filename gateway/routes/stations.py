@@ -3,6 +3,7 @@ checking in; the keepers' live status; the catalog and its demand (staff)."""
 from gateway.routes.route import Route
 from services.stations import schemas
 from shared.caller import STATION_KEEPER, UNION_STAFF
+from shared.positions import CheckInRequest
 
 MANAGERS = (UNION_STAFF, STATION_KEEPER)  # a keeper: only the stations they keep
 STATION = "/api/v1/stations/<station_id>"
@@ -72,7 +73,7 @@ ROUTES = (
           service="stations", rpc="check_in", tag="stations",
           summary="Check in with the code shown at the station (201); within a few hours "
                   "of my last counted check-in it is not counted again (200)",
-          body=schemas.CheckInRequest, response=schemas.CheckIn, status=201,
+          body=CheckInRequest, response=schemas.CheckIn, status=201,
           status_of=lambda answer: 201 if answer["counted"] else 200,
           other_status=(200, "Not counted: within hours of the last counted check-in")),
 )

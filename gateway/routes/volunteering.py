@@ -4,6 +4,7 @@ certificate anyone can verify."""
 from gateway.routes.route import Route
 from services.volunteering import schemas
 from shared.caller import STATION_KEEPER, UNION_STAFF
+from shared.positions import CheckInRequest
 from shared.schemas import FileDownload
 
 ORGANIZERS = (UNION_STAFF, STATION_KEEPER)  # a keeper: the activities they publish
@@ -55,12 +56,12 @@ ROUTES = (
           service="volunteering", rpc="check_in_shift", tag="volunteering",
           summary="Check in with the station's or the organizer's code (opens 30 minutes "
                   "before the shift)",
-          body=schemas.ShiftCode, response=schemas.ShiftAttendance),
+          body=CheckInRequest, response=schemas.ShiftAttendance),
     Route(method="POST", path=SHIFT + "/check-out",
           service="volunteering", rpc="check_out_shift", tag="volunteering",
           summary="Check out with the code; the hours served, clipped to the shift, wait "
                   "for the organizer",
-          body=schemas.ShiftCode, response=schemas.ShiftAttendance),
+          body=CheckInRequest, response=schemas.ShiftAttendance),
     Route(method="POST", path=SHIFT + "/attendance-records",
           service="volunteering", rpc="record_shift_attendance", tag="volunteering",
           summary="补录: record a worker's attendance after the shift, with a reason; the "

@@ -132,12 +132,10 @@ def is_open(status):
 def check_reach(station, position):
     """A check-in's reported position must be credible for the station
     (coordinates.within_reach); no position is taken as the code's word."""
-    here = coordinates.to_wgs84(position["system"], position["lat"], position["lng"])
     there = station["positions"][WGS84]
-    there = (there["lat"], there["lng"])
-    if not coordinates.within_reach(there, here, position["accuracy_m"]):
-        raise exceptions.too_far(round(coordinates.distance_m(there, here)),
-                                 coordinates.allowed_m(position["accuracy_m"]))
+    refused = coordinates.out_of_reach((there["lat"], there["lng"]), position)
+    if refused:
+        raise exceptions.too_far(*refused)
 
 
 def next_counted_after(last_counted_at):

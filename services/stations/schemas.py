@@ -7,8 +7,7 @@ import opening_hours
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from shared.domain import DISTRICTS
-from shared.positions import (
-    WGS84, Position, PositionView, ReportedPosition, latitude, longitude, system_field)
+from shared.positions import WGS84, Position, PositionView, latitude, longitude, system_field
 from shared.schemas import Link, Name, Paging, PartialUpdate, Text
 
 # ---- vocabulary -----------------------------------------------------------------
@@ -249,16 +248,6 @@ class SystemQuery(Schema):
 
 class ReportRequest(Schema):
     problem = Text(required=True, validate=validate.OneOf(tuple(PROBLEMS)))
-
-
-class CheckInCode(Schema):
-    """A check-in code as the worker typed it: another service asks whether
-    it is right (verify_checkin_code: volunteering, checking in at an activity)."""
-    code = Text(1, 12, required=True)
-
-
-class CheckInRequest(CheckInCode):
-    position = fields.Nested(ReportedPosition, allow_none=True, load_default=None)
 
 
 class DemandQuery(Schema):

@@ -21,7 +21,7 @@ from shared.clock import utcnow
 from shared.domain import CHINA_TZ, china_time
 from shared.mongo import MongoStore
 from shared.outbox import EventSource
-from shared.positions import WGS84
+from shared.positions import WGS84, CheckInCode, CheckInRequest
 from shared.rpc import rpc
 from shared.schemas import dump, load
 from shared.service import ServiceBase, Settings
@@ -174,7 +174,7 @@ class StationsService(ServiceBase, EventSource):
     @rpc
     def check_in(self, station_id, request):
         worker = self.caller.require_authenticated()
-        fields = load(schemas.CheckInRequest, request)
+        fields = load(CheckInRequest, request)
         now = utcnow()
         station = self._checked_code(station_id, worker.id, fields["code"], now)
         if fields["position"] is not None:
@@ -192,7 +192,7 @@ class StationsService(ServiceBase, EventSource):
         refused as check_in refuses (a wrong code counts toward the same
         pause). No visit is recorded: the asking service records its own."""
         worker = self.caller.require_authenticated()
-        code = load(schemas.CheckInCode, request)["code"]
+        code = load(CheckInCode, request)["code"]
         station = self._checked_code(station_id, worker.id, code, utcnow())
         return dump(schemas.CheckInCodeAccepted, {
             "station_id": station_id, "station_name": station["name"], "accepted": True})

@@ -17,6 +17,7 @@ from shared.domain import mask_phone
 from shared.errors import invalid_from_validation
 from shared.ids import new_id
 from shared.positions import WGS84
+from shared.schemas import checked
 
 
 def is_staff(caller):
@@ -95,11 +96,8 @@ def new_shift(given):
 
 def check_merged(activity, changes, shifts):
     """The cross-field rules again on the activity as the edit leaves it."""
-    try:
-        check_shifts(shifts or activity["shifts"],
-                     changes.get("signup_closes_at", activity["signup_closes_at"]))
-    except ValidationError as err:
-        raise invalid_from_validation(err)
+    closes = changes.get("signup_closes_at", activity["signup_closes_at"])
+    checked(lambda merged: check_shifts(merged, closes), shifts or activity["shifts"])
 
 
 # ---- signing up and cancelling ------------------------------------------------------
@@ -167,11 +165,9 @@ def check_reach(activity, position):
     venue = activity["venue"].get("position")
     if position is None or venue is None:
         return
-    here = coordinates.to_wgs84(position["system"], position["lat"], position["lng"])
-    there = (venue["lat"], venue["lng"])
-    if not coordinates.within_reach(there, here, position["accuracy_m"]):
-        raise exceptions.too_far(round(coordinates.distance_m(there, here)),
-                                 coordinates.allowed_m(position["accuracy_m"]))
+    refused = coordinates.out_of_reach((venue["lat"], venue["lng"]), position)
+    if refused:
+        raise exceptions.too_far(*refused)
 
 
 def check_recordable(activity, shift, now):

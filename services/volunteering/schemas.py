@@ -4,7 +4,7 @@ service)."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from shared.domain import DISTRICTS, MOBILE_PATTERN
-from shared.positions import Position, PositionView, ReportedPosition
+from shared.positions import Position, PositionView
 from shared.schemas import IdempotencyKey, Name, Paging, PartialUpdate, Text, count
 
 # ---- vocabulary -------------------------------------------------------------------
@@ -166,12 +166,6 @@ class SignUpRequest(Schema):
 
 class SignUpKey(Schema):
     idempotency_key = IdempotencyKey(allow_none=True)
-
-
-class ShiftCode(Schema):
-    code = Text(1, 12, required=True, metadata={
-        "description": "the station's check-in code, or the organizer's"})
-    position = fields.Nested(ReportedPosition, allow_none=True, load_default=None)
 
 
 class AttendanceRecord(Schema):

@@ -23,6 +23,7 @@ from shared.worker_facts import KeepsWorkerFacts
 from shared.inbox import EventConsumer, handles
 from shared.mongo import MongoStore
 from shared.outbox import EventSource
+from shared.positions import CheckInRequest
 from shared.rpc import rpc
 from shared.schemas import FileDownload, dump, load
 from shared.service import ServiceBase, Settings
@@ -181,7 +182,7 @@ class VolunteeringService(ServiceBase, EventSource, EventConsumer, KeepsWorkerFa
 
     def _attend(self, activity_id, shift_id, request, mark, checking_out):
         worker = self.caller.require_authenticated()
-        fields = load(schemas.ShiftCode, request)
+        fields = load(CheckInRequest, request)
         activity = self.store.get_activity(activity_id)
         rules.shift_of(activity, shift_id)
         place = self.store.my_place(shift_id, worker.id)
