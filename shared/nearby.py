@@ -1,5 +1,5 @@
-"""An in-memory spatial index of stations: nearest first around a point, and
-the stations along a route. Positions are WGS-84 (lat, lng) in degrees.
+"""An in-memory spatial index of points (stations, job postings): nearest
+first around a point, and the points along a route. Positions are WGS-84 (lat, lng) in degrees.
 
 Stations sit in a grid of CELL_DEG x CELL_DEG cells. Supported region: China
 (any latitude well away from the poles); a route or search crossing the

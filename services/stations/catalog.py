@@ -14,7 +14,7 @@ import time
 from nameko.extensions import DependencyProvider
 
 from services.stations.config import StationsSettings
-from services.stations.nearby import NearbyIndex
+from shared.nearby import NearbyIndex
 from services.stations.schemas import ACTIVE, WGS84
 from shared.mongo import store_of
 

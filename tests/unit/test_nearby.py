@@ -6,8 +6,8 @@ import random
 import pytest
 
 from shared.coordinates import distance_m
-from services.stations import nearby
-from services.stations.nearby import NearbyIndex, _approach
+from shared import nearby
+from shared.nearby import NearbyIndex, _approach
 
 HAIYAN_LAT, HAIYAN_LNG = (30.40, 30.65), (120.75, 121.05)
 FAR_AWAY = [("beijing", 39.9042, 116.4074), ("urumqi", 43.8256, 87.6168),
