@@ -6,7 +6,7 @@ import math
 
 import prcoords
 
-from shared.positions import BD09, GCJ02, WGS84
+from shared.positions import BD09, COORDINATE_SYSTEMS, GCJ02, WGS84
 
 EARTH_RADIUS_M = 6_371_008.8  # mean Earth radius (IUGG)
 
@@ -40,6 +40,19 @@ def to_wgs84(system, lat, lng):
 def from_wgs84(system, lat, lng):
     """WGS-84 (lat, lng) as `system`."""
     return _convert(_FROM_WGS84, system, lat, lng)
+
+
+def in_every_system(position):
+    """A position as entered (``{lat, lng, system}``) in every system, as
+    stored: ``{system: {lat, lng}}``, rounded to 6 decimals (~0.1 m), the one
+    entered kept exactly as entered."""
+    entered = position["system"]
+    wgs84 = to_wgs84(entered, position["lat"], position["lng"])
+    placed = {system: dict(zip(("lat", "lng"), (round(v, 6) for v in
+                                                from_wgs84(system, *wgs84))))
+              for system in COORDINATE_SYSTEMS}
+    placed[entered] = {"lat": position["lat"], "lng": position["lng"]}
+    return placed
 
 
 def _convert(table, system, lat, lng):

@@ -1,72 +1,28 @@
-"""Each instance's copy of the catalog, in memory, for the nearest search.
-
-The embedded database answers a 2dsphere query over 5,000 stations in
-~150 ms and a $geoNear in ~450 ms (measured); a county's stations are a few
-MB, change a few times a day, and are read on every search. So each
-instance keeps the active stations in a grid index (nearby.py) and asks the
-database at most every ``catalog_refresh_seconds`` whether anything changed
-(one read of the catalog's number), then fetches only the stations changed
-since the number it holds (storage.py). An instance sees its own changes at
-once (``refresh(force=True)`` after a write).
-"""
-import time
-
-from nameko.extensions import DependencyProvider
-
+"""stations' side of the instance's copy of the catalog (shared/catalog.py,
+which says why there is one): the active stations, by their WGS-84
+position, in a grid index (shared/nearby.py) that search.py ranks them with."""
 from services.stations.config import StationsSettings
-from shared.nearby import NearbyIndex
 from services.stations.schemas import ACTIVE, WGS84
-from shared.mongo import store_of
+from shared.nearby import NearbyIndex
 
 
-class CatalogCopy:
-    def __init__(self, store_class, db, refresh_seconds, clock=time.monotonic):
-        self.store_class, self.db = store_class, db
-        self.refresh_seconds, self.clock = refresh_seconds, clock
-        self.stations, self.index, self.seq = {}, NearbyIndex(()), 0
-        self.checked_at = None
+class StationIndex:
+    """The index of a CatalogCopy of the stations; ``nearby`` is searched."""
 
-    def refresh(self, force=False):
-        now = self.clock()
-        if not force and self.checked_at is not None \
-                and now - self.checked_at < self.refresh_seconds:
-            return self
-        self.checked_at = now
-        store = self.store_class(self.db)
-        if store.catalog_seq() > self.seq:
-            self.apply(store.changed_since(self.seq))
-        return self
+    def __init__(self):
+        self.nearby = NearbyIndex()
 
-    def apply(self, changed):
-        for station in changed:
-            if station["seq"] <= self.seq:
-                continue  # a concurrent refresh got here first
-            key = station["_id"]
-            before = self.stations.get(key)
-            if before is not None and before["status"] == ACTIVE:
-                self.index.remove(key)
-            self.stations[key] = station
-            if station["status"] == ACTIVE:
-                position = station["positions"][WGS84]
-                self.index.add(key, position["lat"], position["lng"])
-        if changed:
-            self.seq = max(self.seq, changed[-1]["seq"])
+    @staticmethod
+    def lists(station):
+        return station["status"] == ACTIVE  # a closed station is found by nobody
 
-    def get(self, station_id):
-        return self.stations.get(station_id)
+    def add(self, station):
+        position = station["positions"][WGS84]
+        self.nearby.add(station["_id"], position["lat"], position["lng"])
+
+    def remove(self, station_id):
+        self.nearby.remove(station_id)
 
 
-class Catalog(DependencyProvider):
-    """Injects the instance's CatalogCopy, refreshed if it is due."""
-
-    def __init__(self, store_class):
-        self.store_class = store_class
-        self.copy = None
-
-    def get_dependency(self, worker_ctx):
-        if self.copy is None:  # here: the database is the MongoStore's, set up by now
-            seconds = StationsSettings.from_config(self.container.config)\
-                .catalog_refresh_seconds
-            self.copy = CatalogCopy(self.store_class,
-                                    store_of(self.container, "the catalog").db, seconds)
-        return self.copy.refresh()
+def catalog_refresh_seconds(config):
+    return StationsSettings.from_config(config).catalog_refresh_seconds

@@ -8,7 +8,7 @@ from services.stations.schemas import (
     ACTIVE, CLOSED, CLOSING_SOON, FULL, OPEN, PROBLEMS, TEMPORARILY_CLOSED)
 from shared import coordinates
 from shared.caller import STATION_KEEPER, UNION_STAFF
-from shared.positions import COORDINATE_SYSTEMS, WGS84
+from shared.positions import WGS84
 
 # A report shows for this long after the last worker who confirmed it: long
 # enough for the keeper to see it, short enough that yesterday's empty water
@@ -24,23 +24,12 @@ WRONG_CODE_LIMIT, WRONG_CODE_PAUSE_MINUTES = 5, 15
 
 # ---- what is stored -------------------------------------------------------------
 
-def placed(position):
-    """The position in every system (6 decimals: ~0.1 m), the one entered as entered."""
-    entered = position["system"]
-    wgs84 = coordinates.to_wgs84(entered, position["lat"], position["lng"])
-    placed = {system: dict(zip(("lat", "lng"), (round(v, 6) for v in
-                                                coordinates.from_wgs84(system, *wgs84))))
-              for system in COORDINATE_SYSTEMS}
-    placed[entered] = {"lat": position["lat"], "lng": position["lng"]}
-    return placed
-
-
 def stored(fields):
     """A station's fields as loaded by its schema, as the store keeps them:
     positions in every system, closure dates as China dates in ISO form."""
     fields = dict(fields)
     if "position" in fields:
-        fields["positions"] = placed(fields.pop("position"))
+        fields["positions"] = coordinates.in_every_system(fields.pop("position"))
     if fields.get("hours"):
         fields["hours"] = dict(fields["hours"], closed_dates=sorted(
             {day.isoformat() for day in fields["hours"]["closed_dates"]}))

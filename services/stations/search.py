@@ -1,6 +1,6 @@
-"""Finding stations in an instance's copy of the catalog (catalog.py): the
-nearest to a position, and those along a route, with the filters a rider
-sets. Every station's state is worked out at ``now``, once."""
+"""Finding stations in an instance's copy of the catalog (shared/catalog.py,
+catalog.py): the nearest to a position, and those along a route, with the
+filters a rider sets. Every station's state is worked out at ``now``, once."""
 from services.stations import rules, views
 
 
@@ -26,7 +26,7 @@ def acceptable(catalog, found, filters, now):
 
 def nearest(catalog, position, query, now):
     """(the page's [(distance_m, station, status)], whether there are more)."""
-    ranked = catalog.index.ranked(*position, radius_m=query.get("radius_m"))
+    ranked = catalog.index.nearby.ranked(*position, radius_m=query.get("radius_m"))
     skip, wanted = (query["page"] - 1) * query["per_page"], query["per_page"]
     page = []
     for n, found in enumerate(acceptable(catalog, ranked, query, now)):
@@ -40,6 +40,6 @@ def nearest(catalog, position, query, now):
 def along(catalog, route, within_m, filters, now):
     """[(along_m, off_m, station, status)] in the order the route passes them."""
     passed = (((along_m, off_m), key)
-              for along_m, off_m, key in catalog.index.along_route(route, within_m))
+              for along_m, off_m, key in catalog.index.nearby.along_route(route, within_m))
     return [measures + (station, status) for measures, station, status in
             acceptable(catalog, passed, filters, now)]

@@ -11,10 +11,11 @@ from datetime import datetime, time, timedelta
 
 from services.stations import demand, exceptions, rules, schemas, search
 from services.stations import views
-from services.stations.catalog import Catalog
+from services.stations.catalog import StationIndex, catalog_refresh_seconds
 from services.stations.config import StationsSettings
 from services.stations.storage import StationsStore
 from shared.caller import UNION_STAFF
+from shared.catalog import Catalog
 from shared import checkin_codes as codes
 from shared import coordinates
 from shared.clock import utcnow
@@ -31,7 +32,7 @@ class StationsService(ServiceBase, EventSource):
     name = "stations"
 
     store = MongoStore(StationsStore)
-    catalog = Catalog(StationsStore)
+    catalog = Catalog(StationIndex, catalog_refresh_seconds)
     settings = Settings(StationsSettings.from_config)
 
     # ---- staff and keepers: the catalog -------------------------------------------

@@ -5,12 +5,10 @@
   need, so no answer converts), ``status`` (active, or closed by staff),
   ``live`` (the keeper's status), ``reports`` (problem code -> the workers
   who reported it, when first and last; rules.py says whether it still
-  shows), the check-in code ``secret`` (never answered), and ``seq``.
-- ``meta``: ``{_id: "catalog", seq}``. Every change to the catalog takes the
-  next number in its transaction and stamps it on the station, so an
-  instance's in-memory copy (catalog.py) fetches just what changed since the
-  number it holds. The counter is written by every such transaction, so they
-  commit in number order: a copy never skips a number committed late.
+  shows), the check-in code ``secret`` (never answered), and ``seq``: the
+  catalog's number (shared/catalog.py) of its last change, which each
+  instance's in-memory copy fetches by.
+- ``meta``: ``{_id: "catalog", seq}``, the catalog's counter.
 - ``visits``: one per counted check-in, with its China hour and weekday for
   the demand report. ``last_visits``: ``_id`` (station, worker), the last
   counted one, written in the same transaction, so a double tap counts once.
@@ -27,6 +25,7 @@ from pymongo import ASCENDING, ReturnDocument
 
 from services.stations import exceptions, rules
 from services.stations.schemas import ACTIVE, NORMAL, RETIRED, WGS84, check_theme
+from shared.catalog import CatalogMixin
 from shared.domain import china_time
 from shared.events import new_event
 from shared.ids import new_id
@@ -34,7 +33,6 @@ from shared.schemas import checked
 from shared.store import BaseStore, found, one_page
 
 SOURCE = "stations"
-CATALOG = "catalog"
 # What a copy of the catalog holds: everything but the check-in secret.
 PUBLIC = {"secret": 0}
 
@@ -51,26 +49,17 @@ def facts(station, now):
             "position": dict(position, system=WGS84), "at": now}
 
 
-class StationsStore(BaseStore):
+class StationsStore(CatalogMixin, BaseStore):
+    CATALOG_COLLECTION = "stations"
+    CATALOG_PROJECTION = PUBLIC
 
     @staticmethod
     def create_indexes(db):
-        db.meta.update_one({"_id": CATALOG}, {"$setOnInsert": {"seq": 0}}, upsert=True)
-        db.stations.create_index([("seq", ASCENDING)])
         db.stations.create_index([("status", ASCENDING), ("name", ASCENDING)])
         db.visits.create_index([("at", ASCENDING)])
         db.code_failures.create_index([("until", ASCENDING)], expireAfterSeconds=0)
 
-    # ---- the catalog ------------------------------------------------------------
-
-    def _change(self, work):
-        """``work(session, seq)`` in a transaction that takes the catalog's next number."""
-        def run(session):
-            seq = self.db.meta.find_one_and_update(
-                {"_id": CATALOG}, {"$inc": {"seq": 1}}, return_document=ReturnDocument.AFTER,
-                session=session)["seq"]
-            return work(session, seq)
-        return self.in_transaction(run)
+    # ---- the catalog (each change runs in _catalog_change) ---------------------
 
     def _event(self, event_type, data, now, session):
         return self.record_events([new_event(SOURCE, event_type, data, now=now)], session)
@@ -82,7 +71,7 @@ class StationsStore(BaseStore):
                            seq=seq, created_at=now, updated_at=now)
             self.db.stations.insert_one(station, session=session)
             return station, self._event("station_opened", facts(station, now), now, session)
-        return self._change(work)
+        return self._catalog_change(work)
 
     def get(self, station_id, session=None):
         return found(self.db.stations.find_one({"_id": station_id}, session=session),
@@ -95,7 +84,7 @@ class StationsStore(BaseStore):
             station.update(seq=seq, updated_at=now)
             self.db.stations.replace_one({"_id": station_id}, station, session=session)
             return station, self._event("station_updated", facts(station, now), now, session)
-        return self._change(work)
+        return self._catalog_change(work)
 
     def close(self, station_id, now):
         return self._set_status(station_id, ACTIVE, RETIRED, exceptions.already_closed, now)
@@ -116,7 +105,7 @@ class StationsStore(BaseStore):
                 return station, self._event("station_opened", facts(station, now), now, session)
             return station, self._event("station_closed", {
                 "station_id": station_id, "name": station["name"], "at": now}, now, session)
-        return self._change(work)
+        return self._catalog_change(work)
 
     def set_live_status(self, station_id, status, note, now):
         def work(session, seq):
@@ -125,7 +114,7 @@ class StationsStore(BaseStore):
             return station, self._event("station_status_changed", {
                 "station_id": station_id, "name": station["name"], "live_status": status,
                 "note": note, "at": now}, now, session)
-        return self._change(work)
+        return self._catalog_change(work)
 
     def _active(self, station_id, session, changes):
         """The active station after ``$set: changes``; STATION_CLOSED if closed."""
@@ -154,7 +143,7 @@ class StationsStore(BaseStore):
                 "station_id": station_id, "name": station["name"], "problem": problem,
                 "worker_id": worker_id, "confirmations": len(report["reporters"]),
                 "at": now}, now, session)
-        return self._change(work)
+        return self._catalog_change(work)
 
     def clear_problem(self, station_id, problem, now):
         def work(session, seq):
@@ -166,7 +155,7 @@ class StationsStore(BaseStore):
                 self.get(station_id, session)
                 raise exceptions.no_such_report()
             return station
-        return self._change(work)
+        return self._catalog_change(work)
 
     def list(self, query, keeper_id=None):
         """(stations, total) by name, for staff and keepers."""
@@ -178,14 +167,6 @@ class StationsStore(BaseStore):
         cursor = self.db.stations.find(selector, PUBLIC).sort([("name", ASCENDING)])
         return (list(one_page(cursor, query["page"], query["per_page"])),
                 self.db.stations.count_documents(selector))
-
-    def catalog_seq(self):
-        return self.db.meta.find_one({"_id": CATALOG})["seq"]
-
-    def changed_since(self, seq):
-        """Every station changed after number ``seq``, in number order."""
-        return list(self.db.stations.find({"seq": {"$gt": seq}}, PUBLIC)
-                    .sort([("seq", ASCENDING)]))
 
     # ---- check-ins --------------------------------------------------------------
 

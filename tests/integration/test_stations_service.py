@@ -124,6 +124,19 @@ def test_an_edit_that_breaks_the_theme_rule_is_refused_and_nothing_written(
     assert len(outbox(store, "station_updated")) == 0
 
 
+def test_each_catalog_change_takes_the_next_number_which_copies_fetch_by(
+        open_station, as_staff, store):
+    first = open_station("一号站")
+    seq = store.catalog_seq()
+    as_staff.close_station(first["id"])
+    second = open_station("二号站")
+    changed = store.changed_since(seq)
+    assert [(station["_id"], station["seq"], station["status"]) for station in changed] == \
+        [(first["id"], seq + 1, "closed"), (second["id"], seq + 2, "active")]
+    assert store.catalog_seq() == seq + 2
+    assert all("secret" not in station for station in changed)
+
+
 # ---- finding one --------------------------------------------------------------------
 
 def test_the_nearest_come_first_with_filters_and_pages(open_station, rpc_as):

@@ -8,7 +8,7 @@ from marshmallow import ValidationError
 
 from services.stations import demand, rules, schemas
 from services.stations.hours import Status
-from shared import positions
+from shared import coordinates, positions
 from shared.caller import STATION_KEEPER, UNION_STAFF, WORKER, Caller
 from shared.errors import Conflict, Forbidden, Unauthenticated
 
@@ -125,7 +125,8 @@ def test_a_check_in_position_far_from_the_station_is_refused_with_the_distance()
 # ---- what is stored ----------------------------------------------------------------
 
 def test_a_position_is_stored_in_every_system_the_entered_one_as_entered():
-    placed = rules.placed({"lat": 30.521, "lng": 120.947, "system": positions.GCJ02})
+    placed = coordinates.in_every_system(
+        {"lat": 30.521, "lng": 120.947, "system": positions.GCJ02})
     assert placed[positions.GCJ02] == {"lat": 30.521, "lng": 120.947}
     # Around Haiyan GCJ-02 lies ~280 m south and ~400 m east of WGS-84, and
     # BD-09 ~700 m north-east of GCJ-02 (its fixed 0.006/0.0065 degree shift).
