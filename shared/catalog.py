@@ -18,7 +18,8 @@ write), the other instances' within ``refresh_seconds``.
   transaction writes that counter, so they commit in number order: a copy
   never skips a number committed late.
 - ``CatalogCopy``: the copy, its index, and refreshing it.
-- ``Catalog``: the DependencyProvider injecting the instance's copy.
+- ``Catalog``: the DependencyProvider injecting the instance's copy,
+  refreshed when the entrypoint first uses it (``FreshCopy``).
 """
 import time
 
@@ -122,21 +123,41 @@ class CatalogCopy:
 
 
 class Catalog(DependencyProvider):
-    """Injects the instance's CatalogCopy, refreshed if it is due. It reads
-    through the service's store (its MongoStore's class, with CatalogMixin);
-    ``new_index()`` makes the empty index, ``refresh_seconds_of(config)``
-    reads the service's setting."""
+    """Injects the instance's CatalogCopy, refreshed if it is due when the
+    entrypoint first uses it. It reads through the service's store (its
+    MongoStore's class, with CatalogMixin); ``new_index()`` makes the empty
+    index, ``refresh_seconds_of(config)`` reads the service's setting."""
 
     def __init__(self, new_index, refresh_seconds_of):
         self.new_index, self.refresh_seconds_of = new_index, refresh_seconds_of
         self.copy = None
 
     def get_dependency(self, worker_ctx):
-        if self.copy is None:  # not in setup(): the MongoStore's may come after
+        if self.copy is None:  # here, not in setup(): the MongoStore's is done by now
             self.copy = self._new_copy()
-        return self.copy.refresh()
+        return FreshCopy(self.copy)
 
     def _new_copy(self):
         mongo = store_of(self.container, "the catalog")
         return CatalogCopy(mongo.store_class(mongo.db), self.new_index(),
                            self.refresh_seconds_of(self.container.config))
+
+
+class FreshCopy:
+    """The copy as one entrypoint sees it: brought up to date (if due) the
+    first time the entrypoint uses it, not when it is injected. nameko kills
+    the whole service when injecting a dependency raises, so a database that
+    does not answer for a moment (restarting) must fail inside the
+    entrypoint, where it is the call's 503 (shared/rpc.py)."""
+
+    def __init__(self, copy):
+        self._copy, self._fresh = copy, False
+
+    def refresh(self, force=False):
+        self._fresh = True
+        return self._copy.refresh(force)
+
+    def __getattr__(self, name):
+        if not self._fresh:
+            self.refresh()
+        return getattr(self._copy, name)

@@ -4,6 +4,7 @@ that a fetch applied after a later one puts nothing older back."""
 from types import SimpleNamespace
 
 import pytest
+from pymongo.errors import ConnectionFailure
 
 from shared.catalog import Catalog, CatalogCopy
 from shared.mongo import MongoStore
@@ -178,7 +179,20 @@ def test_the_provider_builds_one_copy_and_refreshes_it_for_each_worker(store):
     catalog = catalog_of(store, {"SECONDS": 0})
     store.change("a", open=True)
     first = catalog.get_dependency(worker_ctx=None)
+    assert isinstance(first.index, FakeIndex) and set(first.documents) == {"a"}
     store.change("b", open=True)
     second = catalog.get_dependency(worker_ctx=None)
-    assert second is first and isinstance(first.index, FakeIndex)
-    assert first.refresh_seconds == 0 and set(first.documents) == {"a", "b"}
+    assert second.refresh_seconds == 0 and set(second.documents) == {"a", "b"}
+    assert first.documents is second.documents  # one copy for the instance
+
+
+def test_injecting_the_copy_reads_nothing_so_a_database_down_fails_only_the_call(store):
+    catalog = catalog_of(store, {"SECONDS": 0})
+    store.change("a", open=True)
+
+    def down():
+        raise ConnectionFailure("the database is restarting")
+    store.catalog_seq = down
+    injected = catalog.get_dependency(worker_ctx=None)  # nameko would kill the service
+    with pytest.raises(ConnectionFailure):
+        injected.get("a")
