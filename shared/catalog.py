@@ -30,6 +30,11 @@ from shared.mongo import store_of
 
 # The counter's ``_id`` in ``meta``: one catalog per service database.
 COUNTER = "catalog"
+# How stale another instance's copy may be, in seconds: each asks whether
+# anything changed at most this often (the instance that made a change sees
+# it at once). The container's CATALOG_REFRESH_SECONDS overrides it (the
+# tests set 0).
+REFRESH_SECONDS = 1.0
 
 
 class CatalogMixin:
@@ -126,10 +131,10 @@ class Catalog(DependencyProvider):
     """Injects the instance's CatalogCopy, refreshed if it is due when the
     entrypoint first uses it. It reads through the service's store (its
     MongoStore's class, with CatalogMixin); ``new_index()`` makes the empty
-    index, ``refresh_seconds_of(config)`` reads the service's setting."""
+    index."""
 
-    def __init__(self, new_index, refresh_seconds_of):
-        self.new_index, self.refresh_seconds_of = new_index, refresh_seconds_of
+    def __init__(self, new_index):
+        self.new_index = new_index
         self.copy = None
 
     def get_dependency(self, worker_ctx):
@@ -139,8 +144,8 @@ class Catalog(DependencyProvider):
 
     def _new_copy(self):
         mongo = store_of(self.container, "the catalog")
-        return CatalogCopy(mongo.store_class(mongo.db), self.new_index(),
-                           self.refresh_seconds_of(self.container.config))
+        seconds = self.container.config.get("CATALOG_REFRESH_SECONDS", REFRESH_SECONDS)
+        return CatalogCopy(mongo.store_class(mongo.db), self.new_index(), float(seconds))
 
 
 class FreshCopy:

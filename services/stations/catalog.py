@@ -1,7 +1,6 @@
 """stations' side of the instance's copy of the catalog (shared/catalog.py,
 which says why there is one): the active stations, by their WGS-84
 position, in a grid index (shared/nearby.py) that search.py ranks them with."""
-from services.stations.config import StationsSettings
 from services.stations.schemas import ACTIVE, WGS84
 from shared.nearby import NearbyIndex
 
@@ -22,7 +21,3 @@ class StationIndex:
 
     def remove(self, station_id):
         self.nearby.remove(station_id)
-
-
-def catalog_refresh_seconds(config):
-    return StationsSettings.from_config(config).catalog_refresh_seconds

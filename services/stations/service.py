@@ -11,8 +11,7 @@ from datetime import datetime, time, timedelta
 
 from services.stations import demand, exceptions, rules, schemas, search
 from services.stations import views
-from services.stations.catalog import StationIndex, catalog_refresh_seconds
-from services.stations.config import StationsSettings
+from services.stations.catalog import StationIndex
 from services.stations.storage import StationsStore
 from shared.caller import UNION_STAFF
 from shared.catalog import Catalog
@@ -25,15 +24,14 @@ from shared.outbox import EventSource
 from shared.positions import WGS84, CheckInCode, CheckInRequest
 from shared.rpc import rpc
 from shared.schemas import dump, load
-from shared.service import ServiceBase, Settings
+from shared.service import ServiceBase
 
 
 class StationsService(ServiceBase, EventSource):
     name = "stations"
 
     store = MongoStore(StationsStore)
-    catalog = Catalog(StationIndex, catalog_refresh_seconds)
-    settings = Settings(StationsSettings.from_config)
+    catalog = Catalog(StationIndex)
 
     # ---- staff and keepers: the catalog -------------------------------------------
 

@@ -170,13 +170,13 @@ def catalog_of(store, config):
     database is ``store`` (its store class here just hands that back)."""
     mongo = MongoStore(lambda db: db)
     mongo.db = store
-    catalog = Catalog(FakeIndex, lambda settings: settings["SECONDS"])
+    catalog = Catalog(FakeIndex)
     catalog.container = SimpleNamespace(dependencies=[mongo], config=config)
     return catalog
 
 
 def test_the_provider_builds_one_copy_and_refreshes_it_for_each_worker(store):
-    catalog = catalog_of(store, {"SECONDS": 0})
+    catalog = catalog_of(store, {"CATALOG_REFRESH_SECONDS": 0})
     store.change("a", open=True)
     first = catalog.get_dependency(worker_ctx=None)
     assert isinstance(first.index, FakeIndex) and set(first.documents) == {"a"}
@@ -187,7 +187,7 @@ def test_the_provider_builds_one_copy_and_refreshes_it_for_each_worker(store):
 
 
 def test_injecting_the_copy_reads_nothing_so_a_database_down_fails_only_the_call(store):
-    catalog = catalog_of(store, {"SECONDS": 0})
+    catalog = catalog_of(store, {"CATALOG_REFRESH_SECONDS": 0})
     store.change("a", open=True)
 
     def down():

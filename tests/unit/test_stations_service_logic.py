@@ -6,7 +6,6 @@ from datetime import datetime, timezone
 import pytest
 from nameko.testing.services import worker_factory
 
-from services.stations.config import StationsSettings
 from services.stations.service import StationsService
 from shared.caller import UNION_STAFF, WORKER, Caller
 from shared.errors import Forbidden, InvalidInput
@@ -24,8 +23,7 @@ def clock_at_now(monkeypatch):
 
 
 def service(caller=RIDER):
-    return worker_factory(StationsService, caller=caller,
-                          settings=StationsSettings(catalog_refresh_seconds=0))
+    return worker_factory(StationsService, caller=caller)
 
 
 @pytest.mark.parametrize("call", [
