@@ -11,9 +11,11 @@ DISTRICTS = (
     "沈荡镇", "百步镇", "于城镇", "澉浦镇", "通元镇",
 )
 
-OCCUPATIONS = (
-    "food_delivery", "courier", "truck_driver", "ride_hailing", "domestic", "other",
-)
+OCCUPATION_LABELS = {
+    "food_delivery": "外卖骑手", "courier": "快递员", "truck_driver": "货车司机",
+    "ride_hailing": "网约车司机", "domestic": "家政服务员", "other": "其他",
+}
+OCCUPATIONS = tuple(OCCUPATION_LABELS)
 
 MOBILE_PATTERN = re.compile(r"^1[3-9]\d{9}$")
 

@@ -36,7 +36,8 @@ class AttendanceMixin:
         rules.check_running(cls, now)
         rules.check_checkin_code(cls, code)
         event = new_event(SOURCE, "class_attended", {
-            "class_id": class_id, "worker_id": worker_id, "category": cls["category"],
+            "class_id": class_id, "title": cls["title"], "worker_id": worker_id,
+            "category": cls["category"],
             "hours": rules.attended_hours(cls), "attended_at": now}, now=now)
         seat = self.db.seats.find_one_and_update(
             {"class_id": class_id, "holder": worker_id, "state": BOOKED, "attended_at": None},

@@ -35,6 +35,9 @@ class ClassCancelled(ClassFacts):
 
 class ClassAttended(EventData):
     class_id = fields.String(required=True)
+    # What the worker can show for it (jobs: "盐工学堂「法律小讲堂」"); events
+    # published before it was added have none.
+    title = fields.String(load_default=None)
     worker_id = fields.String(required=True)
     category = fields.String(required=True)
     hours = fields.Float(required=True)
