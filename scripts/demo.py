@@ -16,7 +16,7 @@ from datetime import datetime, timedelta, timezone
 import requests
 from pymongo.errors import ConnectionFailure
 
-from scripts import demo_learning, demo_stations, demo_volunteering
+from scripts import demo_jobs, demo_learning, demo_stations, demo_volunteering
 from scripts.staff import ensure_staff
 from shared.config import setting
 from shared.domain import CHINA_TZ
@@ -150,7 +150,8 @@ def load(url):
                        ("the points rules and rewards", load_points),
                        ("the lessons and quizzes", load_learning),
                        ("the stations", load_stations),
-                       ("the volunteer activities", load_volunteering)):
+                       ("the volunteer activities", load_volunteering),
+                       ("the employers and their jobs", load_jobs)):
         retrying(what, lambda: step(url, staff_session(url)))
 
 
@@ -323,6 +324,56 @@ def record_served(url, staff, activity, served):
     call("POST", base + "/hours/confirmations", headers=staff, json={})
 
 
+EMPLOYER_PASSWORD = "Hongyi2026hr"
+
+
+def load_jobs(url, staff):
+    """驿路共富 (scripts/demo_jobs.py): each employer an account of its own
+    (its contact's phone) with the employer role, its company registered and
+    verified, and its postings not posted yet (by title) posted."""
+    for employer in demo_jobs.EMPLOYERS:
+        headers = employer_session(url, staff, employer)
+        company = company_of(url, headers, employer)
+        if company["status"] == "pending":
+            call("POST", url + "/api/v1/employers/{}/decision".format(company["employer_id"]),
+                 headers=staff, json={"decision": "verified"})
+        posted = {job["title"] for job in all_items(url, headers, "/api/v1/jobs/mine")}
+        for posting in demo_jobs.POSTINGS:
+            if posting["employer"] == employer["name"] and posting["title"] not in posted:
+                call("POST", url + "/api/v1/jobs", headers=headers, json=job_body(posting))
+
+
+def employer_session(url, staff, employer):
+    """The employer's account, registered and given the role, logged in (a
+    token issued after the role was granted carries it)."""
+    phone = employer["contact"]["phone"]
+    answer = requests.post(url + "/api/v1/auth/register", timeout=15, json={
+        "phone": phone, "password": EMPLOYER_PASSWORD, "name": employer["contact"]["name"],
+        "occupation": "other", "platform": employer["name"][:20],
+        "district": employer["district"]})
+    if answer.status_code != 409:  # 409: registered by an earlier run
+        checked(answer)
+    worker = call("GET", url + "/api/v1/workers", headers=staff,
+                  params={"phone": phone}).json()
+    if "employer" not in worker["roles"]:
+        call("PUT", url + "/api/v1/workers/{}/roles/employer".format(worker["id"]),
+             headers=staff)
+    return log_in(url, phone, EMPLOYER_PASSWORD)
+
+
+def company_of(url, headers, employer):
+    answer = requests.get(url + "/api/v1/employers/mine", headers=headers, timeout=15)
+    if answer.status_code == 404:
+        return call("POST", url + "/api/v1/employers", headers=headers, json=employer).json()
+    return checked(answer).json()
+
+
+def job_body(posting):
+    body = {key: value for key, value in posting.items()
+            if key not in ("employer", "closes_in_days")}
+    return dict(body, closes_at=iso_in(days=posting["closes_in_days"]), no_fee_pledge=True)
+
+
 def banner(url):
     lines = ["", "=" * 64, "红驿 Hongyi is running",
              "  API      {}/api/v1".format(url),
@@ -339,10 +390,16 @@ def banner(url):
              "(武原街道)".format(url),
              "  Volunteer GET {}/api/v1/volunteer-activities; as 赵凯锋: GET "
              "/api/v1/me/volunteering, /api/v1/me/volunteering/certificate.pdf".format(url),
+             "  Jobs     GET {}/api/v1/jobs?q=kdy (快递员, by pinyin initials), "
+             "?sort=distance&lat=30.5262&lng=120.9433&system=gcj02".format(url),
              "Demo accounts (phone / password):",
              "  union staff  {} / {}".format(STAFF["phone"], STAFF["password"])]
     lines += ["  worker       {} / {}  {}".format(w["phone"], w["password"], w["name"])
               for w in WORKERS]
+    employer = demo_jobs.EMPLOYERS[0]
+    lines += ["  employer     {} / {}  {} ({})".format(
+        employer["contact"]["phone"], EMPLOYER_PASSWORD, employer["contact"]["name"],
+        employer["name"])]
     lines += ["Ctrl-C stops everything.", "=" * 64, ""]
     print("\n".join(lines), flush=True)
 

@@ -39,6 +39,12 @@ DEFAULTS = {
     "OFFER_MINUTES": "30",
     # ledger: the most statement lines one CSV export holds.
     "EXPORT_MAX_ROWS": "10000",
+    # jobs: days an employer has to answer an application before it is
+    # marked "no reply" and the worker is told.
+    "APPLICATION_REPLY_DAYS": "7",
+    # jobs: how often its sweep closes postings past their closing date and
+    # marks applications past the reply window.
+    "JOBS_SWEEP_SECONDS": "60",
     # volunteering: the gateway as the public reaches it, for the link in a
     # certificate's QR code (anyone verifies there, with no account); the
     # local run's gateway by default.

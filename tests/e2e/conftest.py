@@ -39,7 +39,9 @@ def system(e2e_amqp_uri, mongo_uri, tmp_path_factory):
            "LOGIN_LOCK_SECONDS": "60", "RPC_TIMEOUT_SECONDS": "5",
            # The journey presents a rotated-away token at once and expects
            # theft; the grace window is proved in tests/integration.
-           "REFRESH_REUSE_GRACE_SECONDS": "0"}
+           "REFRESH_REUSE_GRACE_SECONDS": "0",
+           # An unanswered application lapses after ~9 s, swept every second.
+           "APPLICATION_REPLY_DAYS": "0.0001", "JOBS_SWEEP_SECONDS": "1"}
     logs = tmp_path_factory.mktemp("system-logs")
     with System(env, embedded_mongo.free_port(), processes={SUBSCRIBER: 1},
                 log_dir=logs) as running:
@@ -154,6 +156,20 @@ def new_worker(api, make_registration, log_in):
         worker.id = worker.profile["id"]
         worker.tokens = log_in(worker.body["phone"], worker.body["password"])
         worker.headers = bearer(worker.tokens)
+        return worker
+    return make
+
+
+@pytest.fixture
+def with_role(api, staff, new_worker, log_in):
+    """with_role(role) -> a new worker granted ``role`` by staff, logged in
+    again (a token issued after the grant carries it), in ``headers``."""
+    def make(role):
+        worker = new_worker()
+        granted = api.put("/api/v1/workers/{}/roles/{}".format(worker.id, role),
+                          headers=staff)
+        assert granted.status_code == 200, granted.text
+        worker.headers = bearer(log_in(worker.body["phone"], worker.body["password"]))
         return worker
     return make
 

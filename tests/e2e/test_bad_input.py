@@ -16,6 +16,7 @@ from shared.caller import UNION_STAFF
 from shared.tokens import ALGORITHM, ISSUER
 from tests.conftest import TEST_JWT_SECRET, unique_phone
 from tests.e2e.conftest import assert_error
+from tests.support.employers import a_credit_code
 from tests.support.times import at
 
 REGISTER = "/api/v1/auth/register"
@@ -37,6 +38,12 @@ WRITES = {
         "title": "文明交通劝导", "description": "路口劝导", "signup_closes_at": at(days=2),
         "venue": {"name": "通元镇路口", "address": "海盐县通元镇", "district": "通元镇"},
         "shifts": [{"starts_at": at(days=3), "ends_at": at(days=3, hours=2), "places": 4}]}),
+    # Made by an employer, the role jobs' first write needs.
+    "jobs": ("/api/v1/employers", {
+        "name": "海盐驿通物流有限公司", "credit_code": a_credit_code(),
+        "contact": {"name": "沈建明", "phone": "13800000101"}, "address": "海盐县武原街道",
+        "district": "武原街道", "position": {"lat": 30.52, "lng": 120.94, "system": "gcj02"}},
+        "employer"),
 }
 
 
@@ -46,11 +53,13 @@ def test_a_write_of_every_service_but_identity_is_here():
 
 
 @pytest.mark.parametrize("service", sorted(WRITES))
-def test_nothing_written_sees_a_write_to_any_service(api, staff, nothing_written, service):
-    path, body = WRITES[service]
+def test_nothing_written_sees_a_write_to_any_service(api, staff, with_role, nothing_written,
+                                                     service):
+    path, body, *role = WRITES[service]  # staff's, unless it names another role
+    headers = with_role(role[0]).headers if role else staff
     with pytest.raises(AssertionError, match=r"e2e_{}\.".format(service)):
         with nothing_written():
-            created = api.post(path, json=body, headers=staff)
+            created = api.post(path, json=body, headers=headers)
     assert created.status_code == 201, created.text
 
 

@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 
-from tests.e2e.conftest import assert_error, bearer
+from tests.e2e.conftest import assert_error
 from tests.support.broker import wait_for
 
 RULES = [{"code": "station_visited", "label": "驿站", "points": 2, "daily_cap": 4}]
@@ -42,13 +42,8 @@ def open_station(api, staff):
 
 
 @pytest.fixture
-def keeper(api, staff, new_worker, log_in):
-    worker = new_worker()
-    granted = api.put("/api/v1/workers/{}/roles/station_keeper".format(worker.id),
-                      headers=staff)
-    assert granted.status_code == 200, granted.text
-    worker.headers = bearer(log_in(worker.body["phone"], worker.body["password"]))
-    return worker
+def keeper(with_role):
+    return with_role("station_keeper")
 
 
 def test_a_rider_finds_the_nearest_open_station_and_taps_to_navigate(
