@@ -51,11 +51,14 @@ class NearbyIndex:
         if not self._cells[cell]:
             del self._cells[cell]
 
-    def ranked(self, lat, lng, radius_m=None):
+    def ranked(self, lat, lng, radius_m=None, among=None):
         """Yield (distance_m, key) nearest first (ties by key), lazily, up
-        to radius_m if given. From hundreds of km outside the stations' area
-        it measures nearly all of them before the first; changes made to the
-        index while a ranking is being read may or may not show in it."""
+        to radius_m if given, and only of the keys in ``among`` if given (a
+        set: those a search's other filters let through, so the others cost
+        a set lookup, not a distance). From hundreds of km outside the
+        points' area it measures nearly all of them before the first;
+        changes made to the index while a ranking is being read may or may
+        not show in it."""
         limit = math.inf if radius_m is None else radius_m
         here = (lat, lng)
         row, col = _cell(lat, lng)
@@ -63,6 +66,8 @@ class NearbyIndex:
         for ring, cells in self._rings(row, col):
             for cell in cells:
                 for key, position in cell.items():
+                    if among is not None and key not in among:
+                        continue
                     distance = distance_m(here, position)
                     if distance <= limit:
                         heapq.heappush(found, (distance, key))

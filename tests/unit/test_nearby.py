@@ -61,6 +61,30 @@ def test_a_radius_limited_ranking_agrees_with_brute_force(points, index, radius_
         assert list(index.ranked(lat, lng, radius_m)) == expected
 
 
+def test_a_ranking_among_some_keys_agrees_with_brute_force_over_them(points, index):
+    rng = random.Random(14)
+    for share in (0.01, 0.1, 0.5):
+        among = {key for key, _, _ in points if rng.random() < share}
+        kept = [point for point in points if point[0] in among]
+        for lat, lng in query_points(seed=15):
+            assert list(index.ranked(lat, lng, among=among)) == \
+                brute_force_ranking(kept, lat, lng)
+            assert list(index.ranked(lat, lng, 1_500, among)) == \
+                [hit for hit in brute_force_ranking(kept, lat, lng) if hit[0] <= 1_500]
+
+
+def test_a_ranking_among_some_keys_measures_only_those(points, index, monkeypatch):
+    measured = []
+
+    def counting_distance(a, b):
+        measured.append(b)
+        return distance_m(a, b)
+    among = {key for key, _, _ in points[::10]}
+    monkeypatch.setattr(nearby, "distance_m", counting_distance)
+    assert len(list(index.ranked(30.52, 120.90, among=among))) == len(among)
+    assert len(measured) == len(among)
+
+
 def test_a_station_exactly_at_the_radius_is_included():
     index = NearbyIndex([("a", 30.50, 120.90), ("b", 30.52, 120.90)])
     radius = distance_m((30.50, 120.90), (30.52, 120.90))
