@@ -38,7 +38,7 @@ ROUTES = (
           service="jobs", rpc="search_jobs", tag="jobs",
           summary="Search open postings: words or pinyin initials, filters, by distance, "
                   "newest or pay; a filter that cannot be honoured is refused",
-          query=schemas.JobSearchQuery, response=schemas.PostingPage),
+          query=schemas.JobSearchQuery, response=schemas.SearchPage),
     Route(method="POST", path="/api/v1/jobs",
           service="jobs", rpc="post_job", tag="jobs",
           summary="Post a job (verified employer); text asking for a fee or deposit waits "

@@ -312,12 +312,11 @@ class JobSearchQuery(Paging):
 
 class PayView(Schema):
     unit = fields.String()
-    unit_label = fields.String()
     min_fen = fields.Integer()
     max_fen = fields.Integer()
     settlement = fields.String()
-    settlement_label = fields.String()
-    text = fields.String(metadata={"example": "每单 6.5–8 元,日结"})
+    text = fields.String(metadata={"description": "as a worker reads it",
+                                   "example": "每单 6.5–8 元,日结"})
 
 
 class WorkPlaceView(Schema):
@@ -332,11 +331,13 @@ class EmployerSummary(Schema):
     verified = fields.Boolean()
 
 
-class PostingView(Schema):
+class PostingSummary(Schema):
+    """A posting in a list of search results: all a worker compares at a
+    glance (the description's start; the whole of it is the posting's own)."""
     job_id = fields.String()
     employer = fields.Nested(EmployerSummary)
     title = fields.String()
-    description = fields.String()
+    excerpt = fields.String(metadata={"description": "the description's first characters"})
     skills = fields.List(fields.String())
     occupations = fields.List(fields.String())
     place = fields.Nested(WorkPlaceView)
@@ -344,14 +345,24 @@ class PostingView(Schema):
     headcount = fields.Integer()
     hired = fields.Integer()
     pay = fields.Nested(PayView)
+    posted_at = fields.AwareDateTime()
+    closes_at = fields.AwareDateTime()
+    distance_m = fields.Integer(allow_none=True, metadata={
+        "description": "metres from the position searched from, if one was given"})
+
+
+class PostingView(PostingSummary):
+    description = fields.String()
     no_fee_pledge = fields.Boolean()
     status = fields.String()
     fee_words = fields.List(fields.String(), metadata={
         "description": "why it waits for review (shown to its employer and staff)"})
-    posted_at = fields.AwareDateTime()
-    closes_at = fields.AwareDateTime()
     closed_reason = fields.String(allow_none=True)
-    distance_m = fields.Float(allow_none=True)
+
+
+class SearchPage(Paging):
+    items = fields.List(fields.Nested(PostingSummary))
+    total = fields.Integer()
 
 
 class PostingPage(Paging):

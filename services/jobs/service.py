@@ -115,9 +115,7 @@ class JobsService(ServiceBase, EventSource, EventConsumer):
         if "lat" in params:
             params["position"] = to_wgs84(params["system"], params["lat"], params["lng"])
         found, total = self.catalog.index.search(params, utcnow())
-        items = [views.posting(posting, params["system"], distance)
-                 for distance, posting in found]
-        return dump(schemas.PostingPage, dict(params, items=items, total=total))
+        return views.search_answer(params, found, total)
 
     @rpc
     def list_my_jobs(self, query):

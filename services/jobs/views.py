@@ -8,6 +8,8 @@ from shared.domain import china_time, mask_phone
 
 # 盐工学堂: the union's training classes (courses), as a worker shows them.
 SCHOOL = "盐工学堂"
+# How much of a description a list of results shows.
+EXCERPT_CHARS = 40
 
 
 def employer(doc):
@@ -26,17 +28,52 @@ def pay(pay_doc):
         amount += "–" + yuan(pay_doc["max_fen"])
     text = "{} {} 元,{}".format(PAY_UNITS[pay_doc["unit"]], amount,
                                SETTLEMENTS[pay_doc["settlement"]])
-    return dict(pay_doc, unit_label=PAY_UNITS[pay_doc["unit"]],
-                settlement_label=SETTLEMENTS[pay_doc["settlement"]], text=text)
+    return dict(pay_doc, text=text)
+
+
+def metres(distance_m):
+    return None if distance_m is None else round(distance_m)
 
 
 def posting(doc, system, distance_m=None):
     place = doc["place"]
-    return dict(doc, job_id=doc["_id"], pay=pay(doc["pay"]), distance_m=distance_m,
+    return dict(doc, job_id=doc["_id"], pay=pay(doc["pay"]), distance_m=metres(distance_m),
+                excerpt=doc["description"][:EXCERPT_CHARS],
                 employer={"employer_id": doc["employer_id"], "name": doc["employer_name"],
                           "verified": True},  # only a verified employer posts
                 place={"address": place["address"], "district": place["district"],
                        "position": dict(place["positions"][system], system=system)})
+
+
+# ---- the search's answers, built directly ---------------------------------------
+# A page of the search is what schemas.SearchPage dumps, but built here:
+# marshmallow dumping 20 postings took half of a search's time in the service
+# (0.84 of 1.7 ms, measured in-process over 10,000 postings), as it had for
+# stations. tests/unit/test_jobs_views.py holds it equal to the schema's dump.
+
+SUMMARY_FIELDS = ("title", "skills", "occupations", "shift", "headcount", "hired")
+
+
+def found_answer(doc, system, distance_m):
+    """One posting of a search's answer (schemas.PostingSummary)."""
+    answer = {field: doc[field] for field in SUMMARY_FIELDS}
+    place = doc["place"]
+    answer.update(
+        job_id=doc["_id"], excerpt=doc["description"][:EXCERPT_CHARS], pay=pay(doc["pay"]),
+        employer={"employer_id": doc["employer_id"], "name": doc["employer_name"],
+                  "verified": True},
+        place={"address": place["address"], "district": place["district"],
+               "position": dict(place["positions"][system], system=system)},
+        posted_at=doc["posted_at"].isoformat(), closes_at=doc["closes_at"].isoformat(),
+        distance_m=metres(distance_m))
+    return answer
+
+
+def search_answer(params, found, total):
+    """schemas.SearchPage: ``found`` is the search's [(distance_m, posting)]."""
+    return {"page": params["page"], "per_page": params["per_page"], "total": total,
+            "items": [found_answer(doc, params["system"], distance)
+                      for distance, doc in found]}
 
 
 def vouched(attended):
