@@ -240,3 +240,40 @@ def summarize(runs):
         calls=sum(r.calls for r in runs),
         runs=list(runs),
     )
+
+
+def run_cells(factories, kinds, concurrencies, settings, progress=None):
+    """Run every cell (each kind at each concurrency) ``settings.repeats``
+    times: ({kind: {concurrency: CellSummary}}, error samples). Repeats are
+    the outer loop and the kinds run back to back at each concurrency, so
+    slow drift of the machine hits both sides of a ratio alike."""
+    runs = {kind: {c: [] for c in concurrencies} for kind in kinds}
+    samples = []
+    for repeat in range(settings.repeats):
+        for concurrency in concurrencies:
+            for kind in kinds:
+                stats, errors = run_load(factories[kind], concurrency, settings)
+                runs[kind][concurrency].append(stats)
+                samples.extend("{} x{}: {}".format(kind, concurrency, e) for e in errors)
+                if progress:
+                    progress(_progress_line(repeat, settings.repeats, kind, stats))
+    cells = {kind: {c: summarize(runs[kind][c]) for c in concurrencies} for kind in kinds}
+    return cells, samples[:10]
+
+
+def _progress_line(repeat, repeats, kind, stats):
+    return ("  run {}/{} {:<9} x{:<3} {:>8.0f} calls/s  p50 {:6.2f} ms  p99 {:7.2f} ms  "
+            "errors {}  client {:.2f} cores".format(
+                repeat + 1, repeats, kind, stats.concurrency, stats.rate, stats.p50_ms,
+                stats.p99_ms, stats.errors, stats.client_cores))
+
+
+def cells_errors(cells):
+    """Errors summed over {kind: {concurrency: CellSummary}}."""
+    return sum(c.errors for by_concurrency in cells.values() for c in by_concurrency.values())
+
+
+def cells_dict(cells):
+    """{kind: {concurrency: CellSummary}} as JSON-able dicts."""
+    return {kind: {str(c): s.to_dict() for c, s in by_concurrency.items()}
+            for kind, by_concurrency in cells.items()}

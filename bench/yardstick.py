@@ -68,14 +68,13 @@ class Yardstick:
 
     @property
     def errors(self):
-        return sum(c.errors for cells in self.cells.values() for c in cells.values())
+        return m.cells_errors(self.cells)
 
     def to_dict(self):
         return {
             "settings": self.settings.__dict__,
             "concurrencies": list(self.concurrencies),
-            "cells": {kind: {str(c): s.to_dict() for c, s in cells.items()}
-                      for kind, cells in self.cells.items()},
+            "cells": m.cells_dict(self.cells),
             "ratios_gateway_to_bare": {str(c): self.ratios(c) for c in self.concurrencies},
             "errors": self.errors,
             "error_samples": self.error_samples,
@@ -86,28 +85,13 @@ class Yardstick:
 
 
 def measure(target, settings=None, concurrencies=CONCURRENCIES, progress=None):
-    """Run every cell `settings.repeats` times and return a Yardstick.
-    Repeats are the outer loop and both kinds run back to back at each
-    concurrency, so slow drift of the machine hits both sides of a ratio alike."""
+    """Run every cell `settings.repeats` times and return a Yardstick
+    (both kinds back to back at each concurrency: measure.run_cells)."""
     settings = settings or m.LoadSettings.from_env()
-    factories = client_factories(target)
-    runs = {kind: {c: [] for c in concurrencies} for kind in KINDS}
-    samples = []
-    for repeat in range(settings.repeats):
-        for concurrency in concurrencies:
-            for kind in KINDS:
-                stats, errors = m.run_load(factories[kind], concurrency, settings)
-                runs[kind][concurrency].append(stats)
-                samples.extend("{} x{}: {}".format(kind, concurrency, e) for e in errors)
-                if progress:
-                    progress("  run {}/{} {:<9} x{:<3} {:>8.0f} calls/s  p50 {:6.2f} ms  "
-                             "p99 {:7.2f} ms  errors {}  client {:.2f} cores".format(
-                                 repeat + 1, settings.repeats, kind, concurrency,
-                                 stats.rate, stats.p50_ms, stats.p99_ms, stats.errors,
-                                 stats.client_cores))
-    cells = {kind: {c: m.summarize(runs[kind][c]) for c in concurrencies} for kind in KINDS}
+    cells, samples = m.run_cells(client_factories(target), KINDS, concurrencies, settings,
+                                 progress)
     return Yardstick(settings=settings, concurrencies=tuple(concurrencies), cells=cells,
-                     error_samples=samples[:10])
+                     error_samples=samples)
 
 
 def run(target, settings, baseline=None, progress=None):
