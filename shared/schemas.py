@@ -116,6 +116,16 @@ def count(low, high, **kwargs):
     return fields.Integer(strict=True, validate=validate.Range(min=low, max=high), **kwargs)
 
 
+class StrictBoolean(fields.Boolean):
+    """true or false in a JSON body (marshmallow's Boolean also takes 1, 0,
+    "yes", …, and a set of truthy values cannot tell 0 from False)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise ValidationError("须为 true 或 false")
+        return value
+
+
 class FileDownload(Schema):
     """What the gateway sends as a download (gateway/app.py, a route's
     ``download``): text in ``content``, or bytes (a PDF) in ``content_base64``,

@@ -8,7 +8,7 @@ from shared.credit_codes import credit_code_problem, normalized_credit_code
 from shared.domain import DISTRICTS, MOBILE_PATTERN, OCCUPATIONS
 from shared.positions import Position, PositionView, latitude, longitude, system_field
 from shared.positions import WGS84  # noqa: F401 (the default system, for the service)
-from shared.schemas import Name, Paging, Text, count
+from shared.schemas import Name, Paging, StrictBoolean, Text, count
 
 # ---- applications --------------------------------------------------------------------
 
@@ -251,9 +251,8 @@ class PostingRequest(Schema):
     headcount = count(1, MAX_HEADCOUNT, required=True)
     closes_at = fields.AwareDateTime(required=True)
     pay = fields.Nested(Pay, required=True)
-    no_fee_pledge = fields.Boolean(
-        required=True, truthy={True}, falsy={False},
-        validate=validate.Equal(True, error="须承诺不向求职者收取任何费用或押金"),
+    no_fee_pledge = StrictBoolean(
+        required=True, validate=validate.Equal(True, error="须承诺不向求职者收取任何费用或押金"),
         metadata={"description": "the employer states the worker pays no fee or deposit: "
                                  "must be true"})
 
@@ -402,9 +401,8 @@ class ReportListQuery(Paging):
 
 class ApplicationRequest(Schema):
     note = Text(0, 500, multiline=True, load_default="")
-    attach_skills = fields.Boolean(load_default=False, truthy={True}, falsy={False},
-                                   metadata={"description": "show the union's classes "
-                                                            "I finished (盐工学堂)"})
+    attach_skills = StrictBoolean(load_default=False, metadata={
+        "description": "show the union's classes I finished (盐工学堂)"})
 
 
 class StatusChange(Schema):

@@ -8,7 +8,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from shared.domain import DISTRICTS
 from shared.positions import WGS84, Position, PositionView, latitude, longitude, system_field
-from shared.schemas import Link, Name, Paging, PartialUpdate, Text
+from shared.schemas import Link, Name, Paging, PartialUpdate, StrictBoolean, Text
 
 # ---- vocabulary -----------------------------------------------------------------
 
@@ -71,15 +71,6 @@ MAX_KEEPERS = 10
 
 
 # ---- fields -----------------------------------------------------------------------
-
-class StrictBoolean(fields.Boolean):
-    """true or false in a JSON body (marshmallow's Boolean also takes 1, "yes", …)."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, bool):
-            raise ValidationError("须为 true 或 false")
-        return value
-
 
 class CodeList(Text):
     """Codes in a query string, comma-separated (``amenities=drinking_water,toilet``):

@@ -82,7 +82,7 @@ def move(api, employer, job, application, status, reason=None):
         job["job_id"], application["application_id"]), headers=employer.headers, json=body)
 
 
-def test_a_posting_closes_at_its_closing_date(api, new_worker, post_job):
+def test_a_posting_closes_at_its_closing_date(api, new_worker, employer, post_job):
     word = a_word()
     job = post_job(word, closes_at=in_seconds(4))
     rider = new_worker()
@@ -90,8 +90,12 @@ def test_a_posting_closes_at_its_closing_date(api, new_worker, post_job):
     assert apply(api, rider, job).status_code == 201
     time.sleep(max(0.0, (datetime.fromisoformat(job["closes_at"])
                          - datetime.now(timezone.utc)).total_seconds()) + 0.2)
+    # At once, before the sweep has written anything:
     assert found(api, rider.headers, word) == []
     assert_error(apply(api, new_worker(), job), 409, "JOB_CLOSED")
+    # and the sweep closes it for its date (job_closed).
+    wait_for(lambda: api.get("/api/v1/jobs/" + job["job_id"], headers=employer.headers)
+             .json()["closed_reason"] == "closing_date", what="the sweep to close it")
 
 
 def test_hiring_the_headcount_closes_the_posting(api, new_worker, employer, post_job):
@@ -133,16 +137,21 @@ def test_a_reported_posting_is_taken_down_and_its_applicants_told(
 
 
 def test_an_unanswered_application_lapses_and_staff_see_the_employer(
-        api, staff, new_worker, employer, post_job):
+        api, staff, new_worker, employer, post_job, e2e_databases):
     job = post_job(a_word())
     workers = [new_worker() for _ in range(3)]
     for worker in workers:
-        assert apply(api, worker, job).status_code == 201
+        answer = apply(api, worker, job).json()
+        lapses_in = datetime.fromisoformat(answer["lapses_at"]) - datetime.now(timezone.utc)
+        assert timedelta(days=6.9) < lapses_in <= timedelta(days=7)
+    # A week later: the reply window's end moved to now, for the sweep to find.
+    e2e_databases("jobs").applications.update_many(
+        {"job_id": job["job_id"]}, {"$set": {"lapses_at": datetime.now(timezone.utc)}})
 
     def status_of(worker):
         return api.get("/api/v1/me/applications", headers=worker.headers).json()[
             "items"][0]["status"]
-    wait_for(lambda: all(status_of(w) == "no_reply" for w in workers), timeout=40,
+    wait_for(lambda: all(status_of(w) == "no_reply" for w in workers), timeout=20,
              what="the sweep to mark the applications no reply")
     lapsing = api.get("/api/v1/employers/lapsing", headers=staff).json()["items"]
     mine = api.get("/api/v1/employers/mine", headers=employer.headers).json()
