@@ -78,11 +78,6 @@ def fee_words_in(*texts):
     return [word for word in FEE_WORDS if word in joined]
 
 
-def needs_review(*texts):
-    """A posting waits for staff instead of going live."""
-    return bool(fee_words_in(*texts))
-
-
 # ---- applications ---------------------------------------------------------------------
 # The employer moves an application viewed → shortlisted → hired, or rejects
 # it at any point before hiring; viewing is optional (a list can be
@@ -149,11 +144,6 @@ def lapses_at(application, days):
     if application["status"] not in UNANSWERED:
         return None
     return application["submitted_at"] + timedelta(days=days)
-
-
-def has_lapsed(application, now, days):
-    deadline = lapses_at(application, days)
-    return deadline is not None and now >= deadline
 
 
 # ---- postings -------------------------------------------------------------------------

@@ -40,7 +40,6 @@ UNANSWERED = frozenset({SUBMITTED, VIEWED})
 # Who moves an application to each status: the employer, the worker, or
 # the system (the reply-window sweep, a staff take-down).
 EMPLOYER_MOVES = (VIEWED, SHORTLISTED, HIRED, REJECTED)
-WORKER_MOVES = (WITHDRAWN,)
 
 # Why an employer did not hire: one tap, told to the worker, so "未录用" is
 # never a silent no. "unreachable" is there because a shortlisted worker the

@@ -4,7 +4,7 @@ employer until they shortlist), reports."""
 from services.jobs import rules
 from services.jobs.schemas import (
     APPLICATION_STATUSES, PAY_UNITS, REJECTION_REASONS, SETTLEMENTS)
-from shared.domain import china_time, mask_phone
+from shared.domain import china_time
 
 # 盐工学堂: the union's training classes (courses), as a worker shows them.
 SCHOOL = "盐工学堂"
@@ -35,14 +35,19 @@ def metres(distance_m):
     return None if distance_m is None else round(distance_m)
 
 
-def posting(doc, system, distance_m=None):
+def shown(doc, system, distance_m):
+    """What a posting's views add to the stored posting."""
     place = doc["place"]
-    return dict(doc, job_id=doc["_id"], pay=pay(doc["pay"]), distance_m=metres(distance_m),
-                excerpt=doc["description"][:EXCERPT_CHARS],
-                employer={"employer_id": doc["employer_id"], "name": doc["employer_name"],
-                          "verified": True},  # only a verified employer posts
-                place={"address": place["address"], "district": place["district"],
-                       "position": dict(place["positions"][system], system=system)})
+    return {"job_id": doc["_id"], "pay": pay(doc["pay"]), "distance_m": metres(distance_m),
+            "excerpt": doc["description"][:EXCERPT_CHARS],
+            "employer": {"employer_id": doc["employer_id"], "name": doc["employer_name"],
+                         "verified": True},  # only a verified employer posts
+            "place": {"address": place["address"], "district": place["district"],
+                      "position": dict(place["positions"][system], system=system)}}
+
+
+def posting(doc, system, distance_m=None):
+    return dict(doc, **shown(doc, system, distance_m))
 
 
 # ---- the search's answers, built directly ---------------------------------------
@@ -57,15 +62,8 @@ SUMMARY_FIELDS = ("title", "skills", "occupations", "shift", "headcount", "hired
 def found_answer(doc, system, distance_m):
     """One posting of a search's answer (schemas.PostingSummary)."""
     answer = {field: doc[field] for field in SUMMARY_FIELDS}
-    place = doc["place"]
-    answer.update(
-        job_id=doc["_id"], excerpt=doc["description"][:EXCERPT_CHARS], pay=pay(doc["pay"]),
-        employer={"employer_id": doc["employer_id"], "name": doc["employer_name"],
-                  "verified": True},
-        place={"address": place["address"], "district": place["district"],
-               "position": dict(place["positions"][system], system=system)},
-        posted_at=doc["posted_at"].isoformat(), closes_at=doc["closes_at"].isoformat(),
-        distance_m=metres(distance_m))
+    answer.update(shown(doc, system, distance_m), posted_at=doc["posted_at"].isoformat(),
+                  closes_at=doc["closes_at"].isoformat())
     return answer
 
 
@@ -88,11 +86,10 @@ def vouched(attended):
 def application(doc, owner):
     """``owner``: the worker's own view, phone in full; the employer sees it
     masked until they shortlist."""
-    shown = doc["phone"] if owner or rules.phone_unmasked(doc["status"]) \
-        else mask_phone(doc["phone"])
+    phone = doc["phone"] if owner else rules.phone_shown(doc)
     history = [dict(entry, reason_label=REJECTION_REASONS.get(entry["reason"]))
                for entry in doc["history"]]
-    return dict(doc, application_id=doc["_id"], phone=shown, history=history,
+    return dict(doc, application_id=doc["_id"], phone=phone, history=history,
                 status_label=APPLICATION_STATUSES[doc["status"]])
 
 
