@@ -1,6 +1,7 @@
 """Events the courses service publishes (盐工学堂 classes and bookings)."""
 from marshmallow import fields
 
+from shared.event_privacy import personal, PSEUDONYM
 from shared.event_schemas.base import EventData
 
 SOURCE = "courses"
@@ -29,7 +30,8 @@ class ClassUpdated(ClassPublished):
 
 class ClassCancelled(ClassFacts):
     worker_ids = fields.List(fields.String(), required=True, metadata={
-        "description": "everyone who held a seat, an offer or a waitlist place"})
+        "description": "everyone who held a seat, an offer or a waitlist place",
+        **personal(PSEUDONYM)})
     at = fields.AwareDateTime(required=True)
 
 
@@ -38,7 +40,7 @@ class ClassAttended(EventData):
     # What the worker can show for it (jobs: "盐工学堂「法律小讲堂」"); events
     # published before it was added have none.
     title = fields.String(load_default=None)
-    worker_id = fields.String(required=True)
+    worker_id = fields.String(required=True, metadata=personal(PSEUDONYM))
     category = fields.String(required=True)
     hours = fields.Float(required=True)
     attended_at = fields.AwareDateTime(required=True)
@@ -46,7 +48,7 @@ class ClassAttended(EventData):
 
 class SeatEvent(EventData):
     class_id = fields.String(required=True)
-    worker_id = fields.String(required=True)
+    worker_id = fields.String(required=True, metadata=personal(PSEUDONYM))
     at = fields.AwareDateTime(required=True)
 
 
@@ -78,8 +80,9 @@ class ClassFull(EventData):
     waitlist_limit = fields.Integer(required=True)
     at = fields.AwareDateTime(required=True)
     seat_holders = fields.List(fields.String(), required=True, metadata={
-        "description": "workers holding a seat or an offer of one"})
-    waitlist_holders = fields.List(fields.String(), required=True)
+        "description": "workers holding a seat or an offer of one",
+        **personal(PSEUDONYM)})
+    waitlist_holders = fields.List(fields.String(), required=True, metadata=personal(PSEUDONYM))
 
 
 SCHEMAS = {

@@ -1,6 +1,7 @@
 """Events the identity service publishes. Phones appear masked only."""
 from marshmallow import fields
 
+from shared.event_privacy import personal, PSEUDONYM, WITHHELD
 from shared.event_schemas.base import EventData
 
 SOURCE = "identity"
@@ -8,9 +9,9 @@ SOURCE = "identity"
 
 class WorkerFacts(EventData):
     """The facts other services keep a local copy of."""
-    worker_id = fields.String(required=True)
-    name = fields.String(required=True)
-    phone_masked = fields.String(required=True)
+    worker_id = fields.String(required=True, metadata=personal(PSEUDONYM))
+    name = fields.String(required=True, metadata=personal(WITHHELD))
+    phone_masked = fields.String(required=True, metadata=personal(WITHHELD))
     occupation = fields.String(required=True)
     platform = fields.String(required=True)
     district = fields.String(required=True)
@@ -27,12 +28,12 @@ class ProfileUpdated(WorkerFacts):
 
 
 class MembershipApproved(EventData):
-    worker_id = fields.String(required=True)
-    member_number = fields.String(required=True)
+    worker_id = fields.String(required=True, metadata=personal(PSEUDONYM))
+    member_number = fields.String(required=True, metadata=personal(WITHHELD))
     district = fields.String(required=True)
     occupation = fields.String(required=True)
     approved_at = fields.AwareDateTime(required=True)
-    approved_by = fields.String(required=True)
+    approved_by = fields.String(required=True, metadata=personal(PSEUDONYM))
 
 
 SCHEMAS = {

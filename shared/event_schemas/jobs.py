@@ -5,6 +5,7 @@ departments what the county's job market asks for. No contact details
 travel: a worker is an id."""
 from marshmallow import fields
 
+from shared.event_privacy import personal, PSEUDONYM
 from shared.event_schemas.base import EventData
 
 SOURCE = "jobs"
@@ -13,7 +14,7 @@ SOURCE = "jobs"
 class EmployerVerified(EventData):
     employer_id = fields.String(required=True)
     name = fields.String(required=True)
-    owner_id = fields.String(required=True)
+    owner_id = fields.String(required=True, metadata=personal(PSEUDONYM))
     district = fields.String(required=True)
     at = fields.AwareDateTime(required=True)
 
@@ -48,23 +49,23 @@ class JobTakenDown(EventData):
     """Staff took a posting down; ``worker_ids``: its applicants, to be told."""
     job_id = fields.String(required=True)
     reason = fields.String(required=True)
-    worker_ids = fields.List(fields.String(), required=True)
+    worker_ids = fields.List(fields.String(), required=True, metadata=personal(PSEUDONYM))
     at = fields.AwareDateTime(required=True)
 
 
 class ApplicationSubmitted(EventData):
-    application_id = fields.String(required=True)
+    application_id = fields.String(required=True, metadata=personal(PSEUDONYM))
     job_id = fields.String(required=True)
     employer_id = fields.String(required=True)
-    worker_id = fields.String(required=True)
+    worker_id = fields.String(required=True, metadata=personal(PSEUDONYM))
     at = fields.AwareDateTime(required=True)
 
 
 class ApplicationStatusChanged(EventData):
     """Every change an application goes through reaches its worker."""
-    application_id = fields.String(required=True)
+    application_id = fields.String(required=True, metadata=personal(PSEUDONYM))
     job_id = fields.String(required=True)
-    worker_id = fields.String(required=True)
+    worker_id = fields.String(required=True, metadata=personal(PSEUDONYM))
     status = fields.String(required=True)
     previous = fields.String(required=True)
     reason = fields.String(allow_none=True)

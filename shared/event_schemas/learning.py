@@ -2,6 +2,7 @@
 publishes (services/learning/); the ledger awards points from them."""
 from marshmallow import fields, validate
 
+from shared.event_privacy import personal, PSEUDONYM
 from shared.event_schemas.base import EventData
 
 SOURCE = "learning"
@@ -16,7 +17,7 @@ COLUMNS = {"spark_class": "星火课堂", "role_models": "榜样力量",
 class QuizPassed(EventData):
     """A worker passed a quiz for the first time (learning emits the first pass
     only; the ledger's first_only rule guards it too)."""
-    worker_id = fields.String(required=True)
+    worker_id = fields.String(required=True, metadata=personal(PSEUDONYM))
     quiz_id = fields.String(required=True)
     quiz_title = fields.String(required=True, metadata={"example": "第3期"})
     score = fields.Integer(required=True, validate=validate.Range(min=0))
@@ -25,7 +26,7 @@ class QuizPassed(EventData):
 
 class LessonCompleted(EventData):
     """A worker finished a 星火课堂 lesson, role-model story or pre-shift talk."""
-    worker_id = fields.String(required=True)
+    worker_id = fields.String(required=True, metadata=personal(PSEUDONYM))
     lesson_id = fields.String(required=True)
     lesson_title = fields.String(required=True)
     # Not required: events published before it was added may still be queued.

@@ -7,14 +7,15 @@ a reversal entry that names it in ``reverses``.
 """
 from marshmallow import fields
 
+from shared.event_privacy import personal, PSEUDONYM, WITHHELD
 from shared.event_schemas.base import EventData
 
 SOURCE = "ledger"
 
 
 class PointsEntry(EventData):
-    worker_id = fields.String(required=True)
-    entry_id = fields.String(required=True)
+    worker_id = fields.String(required=True, metadata=personal(PSEUDONYM))
+    entry_id = fields.String(required=True, metadata=personal(PSEUDONYM))
     amount = fields.Integer(required=True, metadata={"description": "signed: + earned, - spent"})
     reason_code = fields.String(required=True, metadata={
         "description": "quiz_passed, class_attended, lesson_completed, "
@@ -22,13 +23,15 @@ class PointsEntry(EventData):
                        "redemption, expired or reversal"})
     reason = fields.String(required=True)
     source = fields.String(required=True, metadata={
-        "description": "what caused it (an event id or a staff action), unique"})
+        "description": "what caused it (an event id or a staff action), unique",
+        **personal(WITHHELD)})
     balance_after = fields.Integer(required=True)
     at = fields.AwareDateTime(required=True)
 
 
 class PointsReversed(PointsEntry):
-    reverses = fields.String(required=True, metadata={"description": "the entry undone"})
+    reverses = fields.String(required=True, metadata={"description": "the entry undone",
+                                                          **personal(PSEUDONYM)})
 
 
 SCHEMAS = {

@@ -3,6 +3,7 @@ ledger awards station_visited (with a daily cap); the union's planners and
 other departments read the rest: where stations are, and the demand on them."""
 from marshmallow import Schema, fields, validate
 
+from shared.event_privacy import personal, PSEUDONYM
 from shared.event_schemas.base import EventData
 
 SOURCE = "stations"
@@ -24,7 +25,8 @@ class StationFacts(EventData):
     position = fields.Nested(Position, required=True)
     amenities = fields.List(fields.String(), required=True)
     keepers = fields.List(fields.String(), required=True, metadata={
-        "description": "the workers who keep it (volunteering: who may organize there)"})
+        "description": "the workers who keep it (volunteering: who may organize there)",
+        **personal(PSEUDONYM)})
     at = fields.AwareDateTime(required=True)
 
 
@@ -49,7 +51,7 @@ class StationProblemReported(EventData):
     station_id = fields.String(required=True)
     name = fields.String(required=True)
     problem = fields.String(required=True)
-    worker_id = fields.String(required=True)
+    worker_id = fields.String(required=True, metadata=personal(PSEUDONYM))
     confirmations = fields.Integer(required=True, validate=validate.Range(min=1))
     at = fields.AwareDateTime(required=True)
 
@@ -57,7 +59,7 @@ class StationProblemReported(EventData):
 class StationVisited(EventData):
     """A worker checked in at a station (the counted check-ins: one per station
     per worker every few hours; caps are the ledger's)."""
-    worker_id = fields.String(required=True)
+    worker_id = fields.String(required=True, metadata=personal(PSEUDONYM))
     station_id = fields.String(required=True)
     station_name = fields.String(required=True)
     visited_at = fields.AwareDateTime(required=True)

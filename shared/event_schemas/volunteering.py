@@ -4,6 +4,7 @@ workers concerned (a notification service, the insight service) and the
 union's planners what happens. No contact details travel: a worker is an id."""
 from marshmallow import Schema, fields, validate
 
+from shared.event_privacy import personal, PSEUDONYM
 from shared.event_schemas.base import EventData
 
 SOURCE = "volunteering"
@@ -22,7 +23,7 @@ class ActivityPublished(EventData):
     station_id = fields.String(allow_none=True)
     district = fields.String(required=True)
     shifts = fields.List(fields.Nested(Shift), required=True)
-    organizer_id = fields.String(required=True)
+    organizer_id = fields.String(required=True, metadata=personal(PSEUDONYM))
     at = fields.AwareDateTime(required=True)
 
 
@@ -31,7 +32,7 @@ class ActivityUpdated(EventData):
     activity_id = fields.String(required=True)
     title = fields.String(required=True)
     changed = fields.List(fields.String(), required=True)
-    worker_ids = fields.List(fields.String(), required=True)
+    worker_ids = fields.List(fields.String(), required=True, metadata=personal(PSEUDONYM))
     at = fields.AwareDateTime(required=True)
 
 
@@ -39,15 +40,15 @@ class ActivityCancelled(EventData):
     activity_id = fields.String(required=True)
     title = fields.String(required=True)
     reason = fields.String(required=True)
-    worker_ids = fields.List(fields.String(), required=True)
+    worker_ids = fields.List(fields.String(), required=True, metadata=personal(PSEUDONYM))
     at = fields.AwareDateTime(required=True)
 
 
 class SignUpFact(EventData):
-    signup_id = fields.String(required=True)
+    signup_id = fields.String(required=True, metadata=personal(PSEUDONYM))
     activity_id = fields.String(required=True)
     shift_id = fields.String(required=True)
-    worker_id = fields.String(required=True)
+    worker_id = fields.String(required=True, metadata=personal(PSEUDONYM))
     at = fields.AwareDateTime(required=True)
 
 
@@ -71,14 +72,14 @@ class VolunteerCheckedOut(SignUpFact):
 class VolunteerHoursConfirmed(EventData):
     """Staff (or the station keeper) confirmed the hours a worker served at one
     activity; one event per confirmation, hours in decimal (2.5)."""
-    worker_id = fields.String(required=True)
+    worker_id = fields.String(required=True, metadata=personal(PSEUDONYM))
     activity_id = fields.String(required=True)
     activity_title = fields.String(required=True)
-    signup_id = fields.String(required=True)
+    signup_id = fields.String(required=True, metadata=personal(PSEUDONYM))
     shift_id = fields.String(required=True)
     hours = fields.Float(required=True, validate=validate.Range(min=0, min_inclusive=False,
                                                                 max=24))
-    confirmed_by = fields.String(required=True)
+    confirmed_by = fields.String(required=True, metadata=personal(PSEUDONYM))
     confirmed_at = fields.AwareDateTime(required=True)
 
 
