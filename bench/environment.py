@@ -45,6 +45,7 @@ def system_env(amqp_uri, mongo_uri, **extra):
            "MONGO_DB_PREFIX": "bench{}_".format(uuid.uuid4().hex[:6]),
            "JWT_SECRET": secrets.token_urlsafe(48),
            "CERTIFICATE_SIGNING_KEY": secrets.token_hex(32),
+           "PSEUDONYM_KEY": secrets.token_hex(32),
            "GATEWAY_HOST": "127.0.0.1"}
     env.update(extra)
     return env

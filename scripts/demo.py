@@ -392,6 +392,8 @@ def banner(url):
              "/api/v1/me/volunteering, /api/v1/me/volunteering/certificate.pdf".format(url),
              "  Jobs     GET {}/api/v1/jobs?q=kdy (快递员, by pinyin initials), "
              "?sort=distance&lat=30.5262&lng=120.9433&system=gcj02".format(url),
+             "  Events   {}/docs/events (AsyncAPI: {}/asyncapi.json); departments "
+             "subscribe: POST /api/v1/departments (staff), README".format(url, url),
              "Demo accounts (phone / password):",
              "  union staff  {} / {}".format(STAFF["phone"], STAFF["password"])]
     lines += ["  worker       {} / {}  {}".format(w["phone"], w["password"], w["name"])

@@ -45,20 +45,14 @@ def var_dir():
     return Path(os.environ.get("VAR_DIR") or ROOT / "var").resolve()
 
 
-def jwt_secret(var):
-    """Kept across restarts so a restart does not sign everyone out."""
-    path = var / "jwt_secret"
+def kept_secret(var, name, make):
+    """A secret made once under var/ and kept across restarts: a new JWT
+    secret signs everyone out, a new certificate key leaves every issued
+    certificate unverifiable, a new pseudonym key gives every worker new
+    pseudonyms in every department."""
+    path = var / name
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
-    return path.read_text().strip()
-
-
-def certificate_signing_key(var):
-    """Kept across restarts, or every certificate issued would stop verifying."""
-    path = var / "certificate_signing_key"
-    if not path.exists():
-        path.write_text(secrets.token_hex(32))
+        path.write_text(make())
         path.chmod(0o600)
     return path.read_text().strip()
 
@@ -114,8 +108,13 @@ def environment(var):
     env["PATH"] = str(BIN) + os.pathsep + env.get("PATH", "")
     env["LOG_DIR"] = env.get("LOG_DIR") or str(var / "log")
     env.setdefault("LOG_CONSOLE", "short")
-    env.setdefault("JWT_SECRET", jwt_secret(var))
-    env.setdefault("CERTIFICATE_SIGNING_KEY", certificate_signing_key(var))
+    env.setdefault("JWT_SECRET", kept_secret(var, "jwt_secret", lambda: secrets.token_urlsafe(48)))
+    for setting, name in (("CERTIFICATE_SIGNING_KEY", "certificate_signing_key"),
+                          ("PSEUDONYM_KEY", "pseudonym_key")):
+        env.setdefault(setting, kept_secret(var, name, lambda: secrets.token_hex(32)))
+    # A department's developer tries the example webhook receiver on this
+    # machine: loopback is let in here (production lets in no private address).
+    env.setdefault("WEBHOOK_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128")
     return env
 
 

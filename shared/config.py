@@ -49,6 +49,27 @@ DEFAULTS = {
     # certificate's QR code (anyone verifies there, with no account); the
     # local run's gateway by default.
     "PUBLIC_URL": "http://127.0.0.1:8000",
+    # feeds: the HMAC key of the pseudonyms departments receive instead of
+    # person ids, 64 hex digits; `make run` generates one under var/. Kept:
+    # a new key gives every worker new pseudonyms in every department.
+    "PSEUDONYM_KEY": "",
+    # feeds: the broker's management API, with an administrator's credentials
+    # (department users, permissions and queues are made there).
+    "BROKER_ADMIN_URL": "http://guest:guest@127.0.0.1:15672",
+    # feeds: the broker as departments reach it (host, port, vhost); empty:
+    # AMQP_URI's, without its credentials.
+    "DEPARTMENT_AMQP_URL": "",
+    # feeds: days every published event is kept in the archive, for replays.
+    "ARCHIVE_RETENTION_DAYS": "90",
+    # feeds: how long a failing webhook delivery is retried before it is
+    # parked for staff; how long one attempt may take.
+    "WEBHOOK_RETRY_SECONDS": str(24 * 3600),
+    "WEBHOOK_TIMEOUT_SECONDS": "5",
+    # feeds: networks a webhook may point into although they are not public
+    # (comma-separated CIDRs; tests: 127.0.0.0/8). Empty: none.
+    "WEBHOOK_ALLOWED_NETWORKS": "",
+    # feeds: how often waiting webhook deliveries and replays are sent on.
+    "FEEDS_SEND_SECONDS": "1",
     "PORT": "8000",
     "GATEWAY_HOST": "127.0.0.1",
     "GATEWAY_WORKERS": "2",
@@ -80,17 +101,27 @@ def jwt_secret():
     return secret
 
 
-def certificate_signing_key():
-    """volunteering's signing key (hex seed). Refuse to start without a valid
-    one: a made-up key would issue certificates nobody can verify later."""
-    key = setting("CERTIFICATE_SIGNING_KEY")
+def hex_key(name, what):
+    """A 32-byte key given as 64 hex digits. Refuse to start without a valid
+    one: a made-up key would sign or pseudonymize with what nobody keeps."""
+    key = setting(name)
     try:
         if len(bytes.fromhex(key)) == 32:
             return key
     except ValueError:
         pass
-    raise RuntimeError("CERTIFICATE_SIGNING_KEY must be 64 hex digits "
-                       "(`make run` generates one under var/)")
+    raise RuntimeError("{} ({}) must be 64 hex digits "
+                       "(`make run` generates one under var/)".format(name, what))
+
+
+def certificate_signing_key():
+    """volunteering's signing key (hex seed)."""
+    return hex_key("CERTIFICATE_SIGNING_KEY", "the certificates' signing key")
+
+
+def pseudonym_key():
+    """feeds' pseudonym key (hex)."""
+    return hex_key("PSEUDONYM_KEY", "the departments' pseudonym key")
 
 
 def nameko_config():

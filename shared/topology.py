@@ -11,13 +11,18 @@ The subscriptions are read off the services themselves: each ``@handles``
 method (shared/inbox.py) is marked with the event it handles, and every
 service package under ``services/`` is looked through. A new handler is
 therefore declared everywhere by being written; nothing is listed here.
+
+One queue is not a handler's: the event archive's (services/feeds/), bound to
+every service's exchange with every routing key, declared the same way so the
+archive misses nothing published while the feeds service is down.
 """
 import importlib
 
-from kombu import Connection, Exchange, Queue
+from kombu import Connection, Exchange, Queue, binding
 from nameko.extensions import DependencyProvider
 
 import services
+from shared.event_schemas import EVENT_SCHEMAS
 
 # The attribute @handles sets on a method: (source service, event type).
 HANDLED_EVENT = "handled_event"
@@ -66,21 +71,35 @@ def subscription_queue(source, event_type, service, method):
                  durable=True, auto_delete=False)
 
 
-def declare(amqp_uri, subscriptions):
+ARCHIVE_QUEUE = "evt-all--feeds.archive"
+
+
+def archive_queue():
+    """Every event of every service (each source in the event schemas)."""
+    sources = sorted({source for source, _ in EVENT_SCHEMAS})
+    return Queue(ARCHIVE_QUEUE, durable=True, auto_delete=False,
+                 bindings=[binding(events_exchange(source), routing_key="#")
+                           for source in sources])
+
+
+def declare(amqp_uri, queues):
     with Connection(amqp_uri) as connection:
         channel = connection.channel()
-        for subscription in subscriptions:
-            subscription_queue(*subscription)(channel).declare()
+        for queue in queues:
+            queue(channel).declare()
         channel.close()
 
 
 class Topology(DependencyProvider):
     """Declares every subscription queue when the container starts: the
-    system's, and the container's own (a test service's, which no package
-    lists). ``SUBSCRIPTIONS`` in the config replaces the system's (tests)."""
+    system's and the archive's, and the container's own (a test service's,
+    which no package lists). ``SUBSCRIPTIONS`` in the config replaces the
+    system's and the archive's (tests of a few services)."""
 
     def setup(self):
         config = self.container.config
-        declare(config["AMQP_URI"],
-                tuple(config.get("SUBSCRIPTIONS") or subscriptions())
-                + handled_events(self.container.service_cls))
+        chosen = config.get("SUBSCRIPTIONS")
+        queues = [subscription_queue(*subscription) for subscription
+                  in tuple(chosen or subscriptions())
+                  + handled_events(self.container.service_cls)]
+        declare(config["AMQP_URI"], queues if chosen else queues + [archive_queue()])

@@ -24,6 +24,10 @@ from shared.mongo import connect  # noqa: E402
 
 TEST_JWT_SECRET = "test-secret-" + "x" * 32
 TEST_SIGNING_KEY = "5e" * 32
+TEST_PSEUDONYM_KEY = "9a" * 32
+# The secrets every process of a test system is started with.
+TEST_SECRETS = {"JWT_SECRET": TEST_JWT_SECRET, "CERTIFICATE_SIGNING_KEY": TEST_SIGNING_KEY,
+                "PSEUDONYM_KEY": TEST_PSEUDONYM_KEY}
 
 
 @pytest.fixture(scope="session")
@@ -93,6 +97,7 @@ def service_config(amqp_uri, mongo_uri, db_prefix):
         "max_workers": 10,
         "JWT_SECRET": TEST_JWT_SECRET,
         "CERTIFICATE_SIGNING_KEY": TEST_SIGNING_KEY,
+        "PSEUDONYM_KEY": TEST_PSEUDONYM_KEY,
         "PUBLIC_URL": "http://127.0.0.1:8000",
         "ACCESS_TOKEN_TTL_SECONDS": 900,
         "REFRESH_TOKEN_TTL_SECONDS": 3600,

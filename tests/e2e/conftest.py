@@ -9,7 +9,7 @@ from scripts.system import System
 from shared.mongo import connect, database_name
 from shared.run import service_modules
 from shared.topology import queue_name
-from tests.conftest import TEST_JWT_SECRET, TEST_SIGNING_KEY, unique_phone
+from tests.conftest import TEST_SECRETS, unique_phone
 from tests.support.audit import Audit
 from tests.support.broker import queue_exists, wait_for
 from tests.support.database_state import nothing_written_check
@@ -34,7 +34,6 @@ SUBSCRIBER = "tests.support.subscriber"
 @pytest.fixture(scope="session")
 def system(e2e_amqp_uri, mongo_uri, tmp_path_factory):
     env = {"AMQP_URI": e2e_amqp_uri, "MONGO_URI": mongo_uri, "MONGO_DB_PREFIX": DB_PREFIX,
-           "JWT_SECRET": TEST_JWT_SECRET, "CERTIFICATE_SIGNING_KEY": TEST_SIGNING_KEY,
            "LOGIN_MAX_FAILURES": "3",
            "LOGIN_LOCK_SECONDS": "60", "RPC_TIMEOUT_SECONDS": "5",
            # The journey presents a rotated-away token at once and expects
@@ -43,7 +42,11 @@ def system(e2e_amqp_uri, mongo_uri, tmp_path_factory):
            # jobs' sweep every second: a test that moves a deadline into the
            # past sees it acted on at once (the deadlines themselves are the
            # real ones, so nothing lapses behind another test's back).
-           "JOBS_SWEEP_SECONDS": "1"}
+           "JOBS_SWEEP_SECONDS": "1",
+           # feeds: the tests' webhook receivers listen on loopback; waiting
+           # deliveries and replays move on every fifth of a second.
+           "WEBHOOK_ALLOWED_NETWORKS": "127.0.0.0/8", "FEEDS_SEND_SECONDS": "0.2",
+           **TEST_SECRETS}
     logs = tmp_path_factory.mktemp("system-logs")
     with System(env, embedded_mongo.free_port(), processes={SUBSCRIBER: 1},
                 log_dir=logs) as running:

@@ -26,7 +26,7 @@ from scripts import embedded_mongo
 from scripts.system import System
 from shared.clock import utcnow
 from shared.mongo import connect
-from tests.conftest import TEST_JWT_SECRET, TEST_SIGNING_KEY, unique_phone
+from tests.conftest import TEST_JWT_SECRET, TEST_SECRETS, unique_phone
 from tests.support.broker import Capture, queue_exists, wait_for
 
 pytestmark = pytest.mark.slow
@@ -77,8 +77,7 @@ def fault_system(make_vhost, mongo_uri, tmp_path):
     amqp_uri = make_vhost()
     prefix = "fault{}_".format(uuid.uuid4().hex[:8])
     env = {"AMQP_URI": amqp_uri, "MONGO_URI": mongo_uri, "MONGO_DB_PREFIX": prefix,
-           "JWT_SECRET": TEST_JWT_SECRET, "CERTIFICATE_SIGNING_KEY": TEST_SIGNING_KEY,
-           "RPC_TIMEOUT_SECONDS": "5"}
+           "RPC_TIMEOUT_SECONDS": "5", **TEST_SECRETS}
     system = System(env, embedded_mongo.free_port(), processes={"courses": 2},
                     log_dir=tmp_path / "logs")
     with system:

@@ -19,7 +19,7 @@ import pytest
 
 from scripts import embedded_mongo
 from scripts.system import System
-from tests.conftest import TEST_JWT_SECRET, TEST_SIGNING_KEY, unique_phone
+from tests.conftest import TEST_SECRETS, unique_phone
 from tests.e2e.conftest import GatewaySession, assert_error, bearer, make_staff
 from tests.e2e.test_classes import class_body, class_path
 from tests.support.broker import wait_for
@@ -38,8 +38,7 @@ def database(tmp_path_factory):
 @pytest.fixture(scope="module")
 def faulty(make_vhost, database, tmp_path_factory):
     env = {"AMQP_URI": make_vhost(), "MONGO_URI": database.uri, "MONGO_DB_PREFIX": DB_PREFIX,
-           "JWT_SECRET": TEST_JWT_SECRET, "CERTIFICATE_SIGNING_KEY": TEST_SIGNING_KEY,
-           "RPC_TIMEOUT_SECONDS": str(RPC_TIMEOUT_SECONDS)}
+           "RPC_TIMEOUT_SECONDS": str(RPC_TIMEOUT_SECONDS), **TEST_SECRETS}
     with System(env, embedded_mongo.free_port(),
                 log_dir=tmp_path_factory.mktemp("faults-logs")) as running:
         yield running

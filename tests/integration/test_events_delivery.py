@@ -14,7 +14,7 @@ from shared.clock import utcnow
 from shared.domain import mask_phone
 from shared.events import new_event, read_event, schema_for
 from shared.outbox import Outbox
-from shared.topology import declare, queue_name
+from shared.topology import declare, queue_name, subscription_queue
 from tests.support import broker
 from tests.support.broker import wait_for
 from tests.support.subscriber import SUBSCRIPTIONS
@@ -168,7 +168,7 @@ def test_without_a_declared_queue_an_event_published_first_is_lost(amqp_uri):
         "occupation": "courier", "platform": "顺丰", "district": "武原街道",
         "roles": ["worker"], "registered_at": datetime.now().astimezone()}, now=utcnow())
     broker.publish_raw(amqp_uri, "identity", "worker_registered", event)
-    declare(amqp_uri, [late])
+    declare(amqp_uri, [subscription_queue(*late)])
     try:
         assert broker.queue_state(amqp_uri, queue_name(*late)) == (0, 0)
     finally:

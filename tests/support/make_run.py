@@ -19,7 +19,7 @@ from tests.support.broker import wait_for
 ROOT = Path(__file__).resolve().parent.parent.parent
 # Settings of the test run that must not leak into this one.
 NOT_INHERITED = ("MONGO_URI", "LOG_DIR", "LOG_CONSOLE", "LOG_NAME", "JWT_SECRET",
-                 "CERTIFICATE_SIGNING_KEY", "PORT")
+                 "CERTIFICATE_SIGNING_KEY", "PSEUDONYM_KEY", "PORT")
 STOP_TIMEOUT_SECONDS = 60
 
 

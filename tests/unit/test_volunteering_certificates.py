@@ -89,8 +89,14 @@ def test_the_service_refuses_to_start_without_a_valid_key(monkeypatch, value):
         config.certificate_signing_key()
 
 
-def test_make_run_keeps_one_signing_key_across_restarts(tmp_path):
-    first = run.certificate_signing_key(tmp_path)
-    assert run.certificate_signing_key(tmp_path) == first and len(bytes.fromhex(first)) == 32
-    assert oct((tmp_path / "certificate_signing_key").stat().st_mode)[-3:] == "600"
+def test_make_run_keeps_its_keys_across_restarts(tmp_path, monkeypatch):
+    for setting in ("CERTIFICATE_SIGNING_KEY", "PSEUDONYM_KEY"):
+        monkeypatch.delenv(setting, raising=False)
+    first = run.environment(tmp_path)
+    again = run.environment(tmp_path)
+    for setting, name in (("CERTIFICATE_SIGNING_KEY", "certificate_signing_key"),
+                          ("PSEUDONYM_KEY", "pseudonym_key")):
+        assert again[setting] == first[setting] and len(bytes.fromhex(first[setting])) == 32
+        assert oct((tmp_path / name).stat().st_mode)[-3:] == "600"
+    assert first["CERTIFICATE_SIGNING_KEY"] != first["PSEUDONYM_KEY"]
 

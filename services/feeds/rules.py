@@ -1,0 +1,57 @@
+"""feeds' rules: what a department may be given and asked for. No I/O but
+the webhook address check's name lookup."""
+import hashlib
+import secrets
+import uuid
+
+from services.feeds import exceptions, webhooks
+from services.feeds.schemas import HTTPS, REVOKED
+
+
+def new_department_id():
+    return uuid.uuid4().hex[:12]
+
+
+def new_api_key(department_id):
+    """(the key shown once, the hash kept)."""
+    key = "hyd_{}_{}".format(department_id, secrets.token_urlsafe(24))
+    return key, key_hash(key)
+
+
+def key_hash(key):
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def new_broker_password():
+    return secrets.token_urlsafe(24)
+
+
+def check_webhook(url, allowed_networks):
+    refused = webhooks.refusal(url, allowed_networks)
+    if refused:
+        raise exceptions.webhook_refused(refused)
+
+
+def check_webhook_change(department, url, allowed_networks):
+    if department["delivery"] != HTTPS:
+        raise exceptions.not_webhook()
+    check_webhook(url, allowed_networks)
+
+
+def replay_types(department, requested):
+    """The types a replay sends: those asked for, all of them the department's."""
+    types = set(requested or department["event_types"])
+    extra = types - set(department["event_types"])
+    if extra:
+        raise exceptions.types_not_subscribed(extra)
+    return sorted(types)
+
+
+def check_replay_window(since, until, now):
+    if since >= until or until > now:
+        raise exceptions.replay_window()
+
+
+def check_not_revoked(department):
+    if department["status"] == REVOKED:
+        raise exceptions.department_revoked()
