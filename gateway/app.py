@@ -15,7 +15,7 @@ from urllib.parse import quote
 from flask import Flask, Response, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from gateway import auth, class_facts, health, openapi
+from gateway import auth, class_facts, event_catalog, health, openapi
 from gateway.errors import (GatewayError, domain_error_response, error_response,
                             gateway_error_response)
 from gateway.requests import checked_path_params, json_body, query_params, validate
@@ -55,6 +55,7 @@ def create_app(pool=None, shortcuts=None):
                          view_func=make_view(route))
     health.register(app)
     openapi.register(app)
+    event_catalog.register(app)
     install_request_hooks(app)
     install_error_handlers(app)
     return app

@@ -157,7 +157,9 @@ def build_spec():
     spec = APISpec(title="Hongyi 红驿 API", version="1.0.0", openapi_version="3.0.3",
                    plugins=[plugin],
                    info={"description": "Backend of the county trade union's service app "
-                                        "for new-employment-form workers."})
+                                        "for new-employment-form workers. The events other "
+                                        "departments can subscribe to: [event catalog]"
+                                        "(/docs/events), [AsyncAPI document](/asyncapi.json)."})
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer",
                                                "bearerFormat": "JWT"})
     spec.components.schema("ErrorBody", schema=ErrorBody)
