@@ -233,3 +233,23 @@ def test_every_event_is_archived_once_and_a_bad_one_is_dead_lettered(
     wait_for(lambda: store.db.dead_letters.count_documents({}), what="the dead letter")
     archived(store, event)
     assert store.db.archive.count_documents({"_id": event["id"]}) == 1
+
+
+def test_staff_see_what_waits_on_its_queue_and_how_old_it_is(as_staff, store, publish_sample):
+    department, _ = amqp_department(as_staff)
+    publish_sample("stations", "station_visited", visited_at=utcnow() - timedelta(minutes=5))
+    # The broker's management API refreshes queue figures every few seconds.
+    stats = wait_for(lambda: (lambda s: s["waiting"] and s)(
+        as_staff.get_department(department["id"])["stats"]), timeout=20, what="one waiting")
+    assert stats["waiting"] == 1 and stats["delivered"] == 1 and stats["failed"] == 0
+    assert 0 <= stats["lag_seconds"] < 60  # the event's time, not the visit's
+    assert stats["last_delivery_at"] is not None
+
+
+def test_the_archive_keeps_each_event_for_the_retention(store, publish_sample):
+    event = publish_sample("stations", "station_visited")
+    archived(store, event)
+    entry = store.db.archive.find_one({"_id": event["id"]})
+    kept = entry["expires_at"] - entry["archived_at"]
+    assert kept == timedelta(days=float(DEFAULTS["ARCHIVE_RETENTION_DAYS"]))
+    assert entry["type_name"] == "stations.station_visited" and entry["time"] == event["time"]

@@ -3,7 +3,9 @@ a department checks it (with the example receiver a department starts
 from), where a webhook may point, and the backoff between attempts."""
 import ipaddress
 import json
+import threading
 from datetime import datetime, timedelta, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from standardwebhooks.webhooks import Webhook
@@ -89,3 +91,31 @@ def test_retries_back_off_doubling_to_ten_minutes():
     assert timedelta(seconds=0.8) <= delays[0] <= timedelta(seconds=1)
     assert timedelta(seconds=6.4) <= delays[3] <= timedelta(seconds=8)
     assert max(delays) <= timedelta(minutes=10) and delays[-1] >= timedelta(minutes=8)
+
+
+def test_a_redirect_is_not_followed(tmp_path):
+    """A 3xx is a failed attempt: following it could lead a signed event anywhere."""
+    hits = []
+
+    class Redirecting(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            hits.append(self.path)
+            self.send_response(302 if self.path == "/hook" else 200)
+            self.send_header("Location", "/elsewhere")
+            self.send_header("content-length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Redirecting)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        event_id, body = delivery()
+        why = webhooks.post("http://127.0.0.1:{}/hook".format(server.server_port),
+                            webhooks.new_secret(), event_id, body, datetime.now(timezone.utc),
+                            5, LOOPBACK)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert why == "HTTP 302" and hits == ["/hook"]
