@@ -24,8 +24,10 @@ REQUIRED_SETTINGS = {
     "LOG_LEVEL", "MAX_WORKERS",
 }
 SECRET_KEYS = {"JWT_SECRET", "RABBITMQ_PASSWORD"}
-# Secrets only one service gets (least privilege): volunteering signs certificates.
-SERVICE_SECRET_KEYS = {"volunteering": {"CERTIFICATE_SIGNING_KEY"}}
+# Secrets only one service gets (least privilege): volunteering signs
+# certificates; feeds makes pseudonyms and administers the broker.
+SERVICE_SECRET_KEYS = {"volunteering": {"CERTIFICATE_SIGNING_KEY"},
+                       "feeds": {"PSEUDONYM_KEY", "BROKER_ADMIN_URL"}}
 SECRET_LIKE = re.compile(r"SECRET|PASSWORD|PASS$|_KEY$|CREDENTIAL")
 USERINFO = re.compile(r"://[^/:@]+:([^@]+)@")
 

@@ -150,6 +150,14 @@ def test_a_service_secret_is_required_and_reaches_only_its_service():
                     assert key not in env, (name, key)
 
 
+def test_webhooks_reach_no_private_network_unless_told():
+    # feeds refuses private, loopback and link-local webhook targets (the
+    # containers beside it, the host) unless the operator names a network.
+    for name, svc in app_containers(compose()).items():
+        allowed = svc["environment"].get("WEBHOOK_ALLOWED_NETWORKS")
+        assert allowed in (None, "${WEBHOOK_ALLOWED_NETWORKS:-}"), (name, allowed)
+
+
 def test_containers_wait_for_healthy_dependencies():
     services = compose()["services"]
     for name, svc in services.items():
@@ -174,9 +182,15 @@ def test_broker_and_database_run_as_required_with_named_volumes():
     for svc in (rabbitmq, mongo):
         volume = svc["volumes"][0].split(":")[0]
         assert volume in document["volumes"]
-    # Only the gateway is reachable from outside.
-    published = [n for n, s in document["services"].items() if s.get("ports")]
-    assert published == ["gateway"]
+    # Reachable from outside: the gateway, and the broker's AMQP port for the
+    # departments, on the host's loopback unless the operator moves it (a TLS
+    # front forwards to it); never the management API, which only feeds uses.
+    published = {n: s["ports"] for n, s in document["services"].items() if s.get("ports")}
+    assert set(published) == {"gateway", "rabbitmq"}
+    (amqp,) = published["rabbitmq"]
+    address, host_port, container_port = str(amqp).rsplit(":", 2)
+    assert (host_port, container_port) == ("5672", "5672")
+    assert re.fullmatch(r"\$\{\w+:-127\.0\.0\.1\}", address), address
 
 
 def compose_command():

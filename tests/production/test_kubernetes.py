@@ -231,6 +231,11 @@ def test_gateway_deployment_serves_port_8000_behind_service_port_80():
 def test_app_settings_come_from_the_configmap_and_the_secret():
     configmap = resources("ConfigMap")[CONFIGMAP_NAME]["data"]
     assert not [k for k in configmap if SECRET_LIKE.search(k)]
+    # No value carries a password either (DEPARTMENT_AMQP_URL is an address only).
+    assert not [k for k, v in configmap.items() if USERINFO.search(v)]
+    # feeds refuses private, loopback and link-local webhook targets (the
+    # cluster's pods, the node) unless the operator names a network.
+    assert configmap.get("WEBHOOK_ALLOWED_NETWORKS", "") == ""
     assert not set(configmap) - set(DEFAULTS)
     assert "replicaSet=rs0" in configmap["MONGO_URI"]
     # An acknowledged write survives the primary failing (shared/mongo.py).
