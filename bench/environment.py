@@ -46,6 +46,8 @@ def system_env(amqp_uri, mongo_uri, **extra):
            "JWT_SECRET": secrets.token_urlsafe(48),
            "CERTIFICATE_SIGNING_KEY": secrets.token_hex(32),
            "PSEUDONYM_KEY": secrets.token_hex(32),
+           # feeds: the benchmark's webhook receivers listen on loopback.
+           "WEBHOOK_ALLOWED_NETWORKS": "127.0.0.0/8",
            "GATEWAY_HOST": "127.0.0.1"}
     env.update(extra)
     return env

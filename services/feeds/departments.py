@@ -40,7 +40,7 @@ class DepartmentsMixin:
 
     def count_queued(self, queued, now):
         """Count what went onto queues: ``queued`` {department id: events};
-        one write when every department got one (a new event's fan-out)."""
+        one write for the departments that got as many."""
         by_count = {}
         for department_id, count in queued.items():
             by_count.setdefault(count, []).append(department_id)

@@ -20,6 +20,7 @@ from services.feeds import exceptions, rules, schemas, sender, views, webhooks
 from services.feeds.amqp import DepartmentQueues
 from services.feeds.broker import Broker
 from services.feeds.config import FeedsSettings
+from services.feeds.counts import QueuedCounts
 from services.feeds.fanout import Feed
 from services.feeds.replays import RUNNING
 from services.feeds.schemas import ACTIVE, AMQP, HTTPS, PAUSED, REVOKED
@@ -48,6 +49,7 @@ class FeedsService(ServiceBase, EventConsumer):
     settings = Settings(FeedsSettings.from_config)
     broker = Broker()
     publish = DepartmentQueues()
+    queued = QueuedCounts()
 
     # ---- every event: to the departments, then into the archive ----------------------
 
@@ -63,8 +65,7 @@ class FeedsService(ServiceBase, EventConsumer):
         type_name = event_type_name(envelope["source"], envelope["type"])
         now = utcnow()
         # payload, not envelope: departments get the data as it was sent.
-        queued = self._feed().deliver(payload, self.store.receivers_of(type_name), now)
-        self.store.count_queued(queued, now)
+        self.queued.add(self._feed().deliver(payload, self.store.receivers_of(type_name), now))
         self.store.archive(payload, type_name, self.settings.retention_days, now)
 
     def _feed(self):
@@ -274,6 +275,7 @@ class FeedsService(ServiceBase, EventConsumer):
     def send_on(self):
         self._replay_pages()
         sender.send_due(self.store, self.settings)
+        self.queued.flush(self.store, utcnow())
 
     def _replay_pages(self):
         for _ in range(REPLAY_PAGES_PER_TICK):
@@ -289,12 +291,10 @@ class FeedsService(ServiceBase, EventConsumer):
     def _replay_page(self, replay, department, now):
         page = self.store.archived_page(replay["event_types"], replay["since"],
                                         replay["until"], replay["after"], REPLAY_PAGE)
-        feed, queued = self._feed(), {}
+        feed = self._feed()
         for entry in page:
-            for department_id, count in feed.deliver(entry["envelope"], [department], now,
-                                                     replay_id=replay["_id"]).items():
-                queued[department_id] = queued.get(department_id, 0) + count
-        self.store.count_queued(queued, now)
+            self.queued.add(feed.deliver(entry["envelope"], [department], now,
+                                         replay_id=replay["_id"]))
         after = (page[-1]["time"], page[-1]["_id"]) if page else replay["after"]
         self.store.advance_replay(replay["_id"], after, len(page),
                                   len(page) < REPLAY_PAGE, now)

@@ -72,7 +72,8 @@ def test_a_department_receives_only_its_types_as_pseudonyms(as_staff, store, pub
     assert NAME not in text and PHONE not in text and "w-1'" not in text
     assert not {e["id"] for e in events} & {e["id"] for e in sent}
     assert all(e["department"] == department["id"] and e["replayed"] is False for e in events)
-    assert as_staff.get_department(department["id"])["stats"]["delivered"] == 2
+    wait_for(lambda: as_staff.get_department(department["id"])["stats"]["delivered"] == 2,
+             what="counted on the next tick")
 
 
 def test_its_broker_user_reads_its_queue_and_nothing_else(as_staff, amqp_uri):
