@@ -7,7 +7,10 @@ import sys
 import time
 import uuid
 
+from shared.department_feed import department_user
+
 BROKER = "amqp://guest:guest@127.0.0.1:5672/"
+DEPARTMENT_USER_PREFIX = department_user("")
 
 
 def rabbitmqctl(*args):
@@ -26,12 +29,25 @@ def create(prefix):
     return vhost, BROKER + vhost
 
 
+def department_users(vhost):
+    """The departments' broker users (feeds makes one per AMQP department)
+    with a permission in ``vhost``. Users are the broker's, not the vhost's:
+    deleting the vhost would leave them behind, run after run."""
+    listed = subprocess.run(["rabbitmqctl", "-q", "list_permissions", "-p", vhost],
+                            check=True, capture_output=True, text=True, timeout=60)
+    names = (line.split("\t")[0] for line in listed.stdout.splitlines()[1:])
+    return [name for name in names if name.startswith(DEPARTMENT_USER_PREFIX)]
+
+
 def delete(vhost, attempts=10):
     """Best effort, retried: a test may be restarting the broker right now,
-    and a leftover vhost must not fail a run that passed."""
+    and a leftover vhost must not fail a run that passed. The departments'
+    users go first."""
     error = None
     for _ in range(attempts):
         try:
+            for user in department_users(vhost):
+                rabbitmqctl("delete_user", user)
             rabbitmqctl("delete_vhost", vhost)
             return
         except (subprocess.SubprocessError, OSError) as exc:
