@@ -44,6 +44,9 @@ WRITES = {
         "contact": {"name": "沈建明", "phone": "13800000101"}, "address": "海盐县武原街道",
         "district": "武原街道", "position": {"lat": 30.52, "lng": 120.94, "system": "gcj02"}},
         "employer"),
+    "feeds": ("/api/v1/departments", {
+        "name": "县民政局", "contact": "社会救助科", "purpose": "困难职工帮扶",
+        "event_types": ["jobs.job_closed"], "delivery": "amqp"}),
 }
 
 
