@@ -13,8 +13,12 @@ store, used directly) and ``as_staff`` (its RPC proxy with a staff caller).
 The callers (``STAFF``, ``worker()``) and times (``at()``) are plain helpers
 in tests/support/, imported where used.
 """
+import functools
+
 import jwt
 import pytest
+from kombu.mixins import ConsumerMixin
+from nameko.messaging import QueueConsumer
 from nameko.standalone.events import event_dispatcher
 from nameko.standalone.rpc import ClusterRpcProxy
 
@@ -48,6 +52,24 @@ class Running:
 
 
 # ---- services -----------------------------------------------------------------
+
+# nameko's QueueConsumer (kombu's ConsumerMixin) waits for the broker in
+# slices of 1 s and sees a consumer to cancel, or its own stop, only between
+# two slices: every container's stop or kill (each test's teardown, one
+# container after another) sat out the rest of a slice, up to 1 s, sometimes
+# two. In this process the slice is 0.1 s. What a stop waits for is the same
+# (its consumers cancelled, running workers finished, messages acked or
+# requeued); the service processes of the other tiers keep nameko's 1 s.
+CONSUMER_SLICE_SECONDS = 0.1
+
+
+@pytest.fixture(scope="session", autouse=True)
+def prompt_consumer_stop():
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(QueueConsumer, "consume", functools.partialmethod(
+            ConsumerMixin.consume, safety_interval=CONSUMER_SLICE_SECONDS))
+        yield
+
 
 @pytest.fixture
 def run_service(container_factory, service_config, mongo_client):
