@@ -557,26 +557,12 @@ ROWS = (("publish_per_s", "published/s (bare publish)"),
         ("db_ms_per_event", "feeds db server ms/event"))
 
 
-def _num(v):
-    if v != v:
-        return "–"
-    if isinstance(v, int):
-        return "{:,}".format(v)
-    if abs(v) >= 100:
-        return "{:,.0f}".format(v)
-    return "{:.1f}".format(v) if abs(v) >= 10 else "{:.3f}".format(v)
-
-
 def format_table(result):
     s = result.settings
     lines = ["Department feeds: N={:,} {} events, each to 3 AMQP + 2 HTTPS departments, vs "
              "the bare publish of N; median of {} run(s) (min–max)".format(
-                 s.events, TYPE_NAME, len(result.runs)),
-             "{:<32} {:>26}".format("", "median (min–max)")]
-    for name, label in ROWS:
-        fig = result.figure(name)
-        lines.append("{:<32} {:>26}".format(label, "{} ({}–{})".format(
-            _num(fig.median), _num(fig.min), _num(fig.max))))
+                 s.events, TYPE_NAME, len(result.runs))]
+    lines += m.median_rows(result, ROWS, 32)
     lines.append("ratio per run: " + ", ".join("{:.3f}".format(r.ratio) for r in result.runs))
     if result.runs and result.runs[-1].db_by_operation:
         lines.append("feeds db per event, last run (operations, server ms): " + ", ".join(

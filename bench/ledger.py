@@ -281,26 +281,12 @@ ROWS = (("publish_per_s", "published/s (bare publish)"),
         ("database_cores", "database CPU applying (cores)"))
 
 
-def _num(v):
-    if v != v:
-        return "–"
-    if isinstance(v, int):
-        return "{:,}".format(v)
-    if abs(v) >= 100:
-        return "{:,.0f}".format(v)
-    return "{:.1f}".format(v) if abs(v) >= 10 else "{:.3f}".format(v)
-
-
 def format_table(result):
     s = result.settings
     lines = ["Ledger backlog: N={:,} class_attended events for W={} workers, published with "
              "the ledger paused, then applied; median of {} run(s) (min–max)".format(
-                 s.events, s.workers, len(result.runs)),
-             "{:<30} {:>26}".format("", "median (min–max)")]
-    for name, label in ROWS:
-        fig = result.figure(name)
-        lines.append("{:<30} {:>26}".format(label, "{} ({}–{})".format(
-            _num(fig.median), _num(fig.min), _num(fig.max))))
+                 s.events, s.workers, len(result.runs))]
+    lines += m.median_rows(result, ROWS, 30)
     lines.append("checks: every event applied, zero drift: " + (
         "PASS" if not result.failures else "FAIL: " + "; ".join(result.failures)))
     return "\n".join(lines)

@@ -277,3 +277,26 @@ def cells_dict(cells):
     """{kind: {concurrency: CellSummary}} as JSON-able dicts."""
     return {kind: {str(c): s.to_dict() for c, s in by_concurrency.items()}
             for kind, by_concurrency in cells.items()}
+
+
+def shown(value):
+    """A figure as a table shows it: thousands grouped, three significant
+    places for small ones, a dash for NaN (nothing measured)."""
+    if value != value:
+        return "–"
+    if isinstance(value, int):
+        return "{:,}".format(value)
+    if abs(value) >= 100:
+        return "{:,.0f}".format(value)
+    return "{:.1f}".format(value) if abs(value) >= 10 else "{:.3f}".format(value)
+
+
+def median_rows(result, rows, width):
+    """A line per (name, label) of ``rows``: ``result.figure(name)``'s median
+    and its range over the runs, the header line first."""
+    lines = ["{:<{}} {:>26}".format("", width, "median (min–max)")]
+    for name, label in rows:
+        figure = result.figure(name)
+        lines.append("{:<{}} {:>26}".format(label, width, "{} ({}–{})".format(
+            shown(figure.median), shown(figure.min), shown(figure.max))))
+    return lines
