@@ -121,17 +121,21 @@ def test_the_example_webhook_receiver_gets_events_after_being_down(api, staff, r
 def test_a_department_replays_with_its_own_key(api, register, new_worker):
     department, credentials = register()
     worker = new_worker()
-    live = wait_for(lambda: read_queue(credentials), what="the live event")
+    pseudonymous = pseudonym(KEY, department["id"], worker.id)
+    received = []
+    # Its own worker's event: another one (a staff account's, published late
+    # by identity's relay) may come first.
+    live = wait_for(lambda: received.extend(read_queue(credentials)) or [
+        e for e in received if e["data"]["worker_id"] == pseudonymous], what="the live event")
     key = {"X-Department-Key": credentials["api_key"]}
     asked = api.post("/api/v1/feed/replays", json={"since": live[0]["time"]}, headers=key)
     assert asked.status_code == 202, asked.text
     done = wait_for(lambda: (lambda r: r["status"] == "done" and r)(api.get(
         "/api/v1/feed/replays/" + asked.json()["id"], headers=key).json()), what="replayed")
-    replayed = read_queue(credentials)
+    replayed = [e for e in read_queue(credentials) if e["replayed"]]
     assert done["total"] == done["delivered"] == len(replayed) >= 1
-    mine = [e for e in replayed if e["data"]["worker_id"] == pseudonym(
-        KEY, department["id"], worker.id)]
-    assert [(e["id"], e["replayed"]) for e in mine] == [(live[0]["id"], True)]
+    mine = [e for e in replayed if e["data"]["worker_id"] == pseudonymous]
+    assert [e["id"] for e in mine] == [live[0]["id"]]
     assert_error(api.post("/api/v1/feed/replays", json={"since": live[0]["time"]},
                           headers={"X-Department-Key": "hyd_wrong"}), 401,
                  "DEPARTMENT_KEY_INVALID")
