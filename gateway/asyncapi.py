@@ -13,15 +13,15 @@ event comes from inside the platform is kept beside each channel, in the
 ``x-platform-exchange`` and ``x-platform-routing-key`` extensions.
 """
 import inspect
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from apispec.ext.marshmallow import OpenAPIConverter
 from marshmallow import fields, validate
 
 from shared.config import setting
 from shared.department_feed import (CLOUDEVENTS_JSON, DEPARTMENT, DEPARTMENT_EXCHANGE,
-                                    REPLAYED, department_queue, department_user,
-                                    event_type_name, routing_key)
+                                    REPLAYED, department_broker, department_queue,
+                                    department_user, event_type_name, routing_key, vhost_of)
 from shared.event_privacy import (PHONE_BLOTTED, PSEUDONYM, WITHHELD, kind_of, nested_schema,
                                   personal_fields)
 from shared.event_schemas import EVENT_SCHEMAS
@@ -129,23 +129,17 @@ def build_document():
     }
 
 
-def broker_uri():
-    """The broker as departments reach it (DEPARTMENT_AMQP_URL, else the
-    platform's own AMQP_URI); only its host, port and vhost are shown."""
-    return urlsplit(setting("DEPARTMENT_AMQP_URL") or setting("AMQP_URI"))
-
-
-def broker_vhost():
-    # An AMQP URI names its vhost in the path; no path is the default vhost "/".
-    return unquote(broker_uri().path[1:]) or "/"
+def broker_url():
+    """The broker as departments reach it; only its host, port and vhost are shown."""
+    return department_broker(setting("DEPARTMENT_AMQP_URL"), setting("AMQP_URI"))
 
 
 def broker_server():
-    uri = broker_uri()
+    uri = urlsplit(broker_url())
     return {"host": "{}:{}".format(uri.hostname, uri.port or AMQP_PORTS[uri.scheme]),
             "protocol": uri.scheme, "protocolVersion": "0.9.1",
             "description": "The platform's RabbitMQ broker (vhost `{}`).".format(
-                broker_vhost()),
+                vhost_of(broker_url())),
             "security": [{"$ref": "#/components/securitySchemes/" + DEPARTMENT_USER}]}
 
 
@@ -163,7 +157,7 @@ def channel(source, event_type):
         "bindings": {"amqp": {"is": "routingKey", "bindingVersion": AMQP_BINDING_VERSION,
                               "exchange": {"name": DEPARTMENT_EXCHANGE, "type": "topic",
                                            "durable": True, "autoDelete": False,
-                                           "vhost": broker_vhost()}}},
+                                           "vhost": vhost_of(broker_url())}}},
         "x-platform-exchange": events_exchange(source).name,
         "x-platform-routing-key": event_type,
     }

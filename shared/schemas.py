@@ -145,8 +145,9 @@ class Paging(Schema):
 
 def refuse_repeats(data, field, key, message):
     """A cross-field rule: no two items of the list ``data[field]`` share
-    ``item[key]`` (one answer per question, one rule per code)."""
-    keys = [item[key] for item in data.get(field, ())]
+    ``item[key]`` (one answer per question, one rule per code), or are the
+    same value when ``key`` is None (each event type once)."""
+    keys = [item if key is None else item[key] for item in data.get(field, ())]
     if len(keys) != len(set(keys)):
         raise ValidationError({field: [message]})
 

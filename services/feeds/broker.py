@@ -13,10 +13,9 @@ from urllib.parse import quote
 import requests
 from nameko.extensions import DependencyProvider
 
-from services.feeds.config import FeedsSettings
 
 from shared.department_feed import (DEPARTMENT_EXCHANGE, department_queue, department_user,
-                                    routing_key)
+                                    routing_key, vhost_of)
 from shared.errors import Unavailable
 
 TIMEOUT_SECONDS = 5
@@ -118,11 +117,13 @@ class BrokerAdmin:
 
 
 class Broker(DependencyProvider):
-    """Injects the BrokerAdmin of the service's vhost (AMQP_URI's)."""
+    """Injects the BrokerAdmin of the service's vhost (AMQP_URI's), through
+    the management API at BROKER_ADMIN_URL (an administrator's credentials)."""
 
     def setup(self):
-        settings = FeedsSettings.from_config(self.container.config)
-        self.admin = BrokerAdmin(settings.broker_admin_url, settings.vhost)
+        config = self.container.config
+        self.admin = BrokerAdmin(config["BROKER_ADMIN_URL"].rstrip("/"),
+                                 vhost_of(config["AMQP_URI"]))
 
     def get_dependency(self, worker_ctx):
         return self.admin

@@ -25,7 +25,7 @@ class QueuedCounts(DependencyProvider):
     def flush(self, store, now):
         taken, self.pending = self.pending, Counter()
         try:
-            store.count_queued(taken, now)
+            store.count_delivered(taken, now)
         except Exception:  # the database is away: kept for the next tick
             self.pending.update(taken)
             raise

@@ -38,19 +38,16 @@ class DepartmentsMixin:
             {"$set": dict(changes, updated_at=now)}, return_document=ReturnDocument.AFTER),
             exceptions.department_revoked)
 
-    def count_queued(self, queued, now):
-        """Count what went onto queues: ``queued`` {department id: events};
-        one write for the departments that got as many."""
+    def count_delivered(self, delivered, now):
+        """Count what was handed over (put on a queue, or a POST accepted):
+        ``delivered`` {department id: events}; one write for the departments
+        that got as many."""
         by_count = {}
-        for department_id, count in queued.items():
+        for department_id, count in delivered.items():
+            if not count:
+                continue
             by_count.setdefault(count, []).append(department_id)
         for count, ids in by_count.items():
             self.db.departments.update_many(
                 {"_id": {"$in": ids}},
-                {"$inc": {"delivered": count}, "$set": {"last_delivery_at": now}})
-
-    def count_delivered(self, department_id, count, now):
-        if count:
-            self.db.departments.update_one(
-                {"_id": department_id},
                 {"$inc": {"delivered": count}, "$set": {"last_delivery_at": now}})

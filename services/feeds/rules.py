@@ -8,7 +8,9 @@ from services.feeds import exceptions, webhooks
 from services.feeds.schemas import HTTPS, REVOKED
 
 
-def new_department_id():
+def new_id():
+    """A department's or a replay's id: short, as a department's goes into
+    broker names."""
     return uuid.uuid4().hex[:12]
 
 

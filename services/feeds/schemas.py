@@ -40,8 +40,7 @@ class DepartmentCreateRequest(Schema):
     @validates_schema
     def check_delivery(self, data, **kwargs):
         """A webhook URL with HTTPS delivery, and only with it; each event type once."""
-        refuse_repeats({"event_types": [{"t": t} for t in data.get("event_types", ())]},
-                       "event_types", "t", "事件类型不能重复")
+        refuse_repeats(data, "event_types", None, "事件类型不能重复")
         if data.get("delivery") == HTTPS and not data.get("webhook_url"):
             raise ValidationError({"webhook_url": ["HTTPS 推送须填写推送地址"]})
         if data.get("delivery") == AMQP and data.get("webhook_url"):
@@ -59,8 +58,7 @@ class DepartmentUpdateRequest(PartialUpdate, Schema):
     @validates_schema
     def check_types(self, data, **kwargs):
         """Each event type once."""
-        refuse_repeats({"event_types": [{"t": t} for t in data.get("event_types", ())]},
-                       "event_types", "t", "事件类型不能重复")
+        refuse_repeats(data, "event_types", None, "事件类型不能重复")
 
 
 class DepartmentStats(Schema):

@@ -48,7 +48,7 @@ def _send_in_order(store, settings, department):
         batch = store.next_deliveries(department["_id"])
         sent, held = _send_batch(settings, store, department, batch)
         store.mark_delivered(sent, utcnow())
-        store.count_delivered(department["_id"], len(sent), utcnow())
+        store.count_delivered({department["_id"]: len(sent)}, utcnow())
         accepted += len(sent)
         if held or len(batch) < BATCH:
             break

@@ -79,7 +79,7 @@ class FeedsService(ServiceBase, EventConsumer):
         fields = load(schemas.DepartmentCreateRequest, request)
         if fields["delivery"] == HTTPS:
             rules.check_webhook(fields["webhook_url"], self.settings.allowed_networks)
-        department_id = rules.new_department_id()
+        department_id = rules.new_id()
         api_key, key_hash = rules.new_api_key(department_id)
         now = utcnow()
         document = dict(fields, _id=department_id, status=ACTIVE, key_hash=key_hash,
@@ -244,7 +244,7 @@ class FeedsService(ServiceBase, EventConsumer):
         rules.check_replay_window(fields["since"], until, now)
         types = rules.replay_types(document, fields["event_types"])
         return self.store.add_replay({
-            "_id": rules.new_department_id(), "department_id": document["_id"],
+            "_id": rules.new_id(), "department_id": document["_id"],
             "since": fields["since"], "until": until, "event_types": types,
             "status": RUNNING, "after": None, "lease_until": None, "delivered": 0,
             "total": self.store.count_archived(types, fields["since"], until),
