@@ -42,21 +42,19 @@ take no later events.
 import json
 import os
 import socket
-import statistics
 import threading
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 
-from kombu import Connection, Consumer, Exchange, Producer, Queue
+from kombu import Connection, Consumer, Queue
 from standardwebhooks.webhooks import Webhook
 
 from bench import measure as m, rush_setup
-from bench.cpu import CpuMeter, embedded_mongo_pids
+from bench.publishing import Publisher, ServiceProbe, per_event, through_gateway, totals
 from examples.webhook_receiver import Receiver
 from shared.events import new_event
-from shared.mongo import connect, database_name
 from shared.topology import events_exchange
 
 NAME = "feeds"
@@ -65,15 +63,11 @@ TYPE_NAME = "{}.{}".format(SOURCE, TYPE)
 AMQP, HTTPS = "amqp", "https"
 DEPARTMENTS = ((AMQP, 3), (HTTPS, 2))
 DEPARTMENTS_PATH = "/api/v1/departments"
-# The bare publish's exchange and queue: nothing else is bound or reads.
-SINK = "bench.feeds.sink"
 WARM_UP_EVENTS = 20
 WORKERS = 300           # distinct worker ids in the events (each pseudonymized)
 POLL_SECONDS = 0.02     # the counts are in this process: polling is cheap
 DRAIN_TICK_SECONDS = 0.2  # a consumer looks at its stop flag this often
 PREFETCH = 200
-# top's kinds of operation (its "total" sums them; the locks count them again).
-OPERATIONS = ("queries", "getmore", "insert", "update", "remove", "commands")
 # Until a department is registered (its URL is the receiver's) and the
 # platform has made its secret.
 PLACEHOLDER_SECRET = "whsec_" + "QUFB" * 10
@@ -90,39 +84,6 @@ class FeedsSettings:
         get = os.environ.get
         return cls(events=int(get("BENCH_FEEDS_EVENTS", cls.events)),
                    drain_seconds=float(get("BENCH_FEEDS_DRAIN_SECONDS", cls.drain_seconds)))
-
-
-# ---- the platform's side: publishing as a service does ------------------------------
-
-class Publisher:
-    """Envelopes to an exchange as a nameko service publishes them: JSON,
-    persistent, each confirmed by the broker, one connection."""
-
-    def __init__(self, amqp_uri):
-        self.connection = Connection(amqp_uri, transport_options={"confirm_publish": True})
-        self.producer = Producer(self.connection.channel(), serializer="json")
-
-    def publish_all(self, exchange, envelopes):
-        """Each stamped with the time it is published (latency starts there);
-        the seconds it all took."""
-        started = time.perf_counter()
-        for envelope in envelopes:
-            envelope["time"] = datetime.now(timezone.utc).isoformat(timespec="microseconds")
-            self.producer.publish(envelope, exchange=exchange, routing_key=envelope["type"],
-                                  delivery_mode=2)
-        return time.perf_counter() - started
-
-    def sink(self):
-        """A durable exchange and queue of our own (declared now), so the bare
-        publish is routed and stored as a real one is, and nobody consumes it."""
-        exchange = Exchange(SINK, type="topic", durable=True, auto_delete=False)
-        queue = Queue(SINK, exchange=exchange, routing_key="#", durable=True,
-                      auto_delete=False)(self.connection.channel())
-        queue.declare()
-        return queue
-
-    def close(self):
-        self.connection.close()
 
 
 def envelopes(tag, count):
@@ -280,49 +241,6 @@ def revoke(http, token, departments):
     return failures
 
 
-def through_gateway(url, work, *args):
-    """``work(http, *args)`` on a connection of its own: one left idle
-    through the runs would have been closed by the gateway (keep-alive)."""
-    http = rush_setup.Http(url)
-    try:
-        return work(http, *args)
-    finally:
-        http.close()
-
-
-# ---- where the feeds service spends its time -------------------------------------------
-
-class FeedsProbe:
-    """The feeds process(es)' and the database's CPU, and the feeds
-    database's operations and their time in the server (``top``)."""
-
-    def __init__(self, target):
-        env = target.system.env
-        self.feeds_pids = [p.pid for p in target.system.services["feeds"] if p.poll() is None]
-        self.database_pids = embedded_mongo_pids(env["MONGO_URI"])
-        self.client = connect(env["MONGO_URI"])
-        self.prefix = database_name(env["MONGO_DB_PREFIX"], "feeds") + "."
-
-    def meter(self):
-        return CpuMeter({"feeds": self.feeds_pids, "database": self.database_pids},
-                        time.perf_counter)
-
-    def operations(self):
-        """{"<collection>.<operation>": (count, microseconds)} on the feeds
-        database so far; None where ``top`` is refused (a MongoDB user
-        without the right): the figures are then missing, not wrong."""
-        try:
-            totals = self.client.admin.command("top")["totals"]
-        except Exception:  # top is optional (see above)
-            return None
-        return {"{}.{}".format(ns[len(self.prefix):], op): (v["count"], v["time"])
-                for ns, ops in totals.items() if ns.startswith(self.prefix)
-                for op, v in ops.items() if op in OPERATIONS}
-
-    def close(self):
-        self.client.close()
-
-
 # ---- one run -------------------------------------------------------------------------
 
 @dataclass
@@ -348,15 +266,6 @@ class RunFigures:
     db_ops_per_event: float       # the feeds database's operations per event
     db_ms_per_event: float        # and their time inside the database server
     db_by_operation: dict         # {"<collection>.<op>": [ops, ms] per event}
-
-
-def bare_publish(publisher, count):
-    """Seconds to publish ``count`` events to the sink (emptied afterwards)."""
-    queue = publisher.sink()
-    try:
-        return publisher.publish_all(SINK, envelopes("bench-sink", count))
-    finally:
-        queue.delete()
 
 
 def wait_for_all(departments, deadline):
@@ -385,7 +294,7 @@ def deliver(publisher, departments, count, drain_seconds, tag):
     for department in departments:
         department.tally = Tally(tag, count)
     started = time.perf_counter()
-    publish_seconds = publisher.publish_all(events_exchange(SOURCE).name, batch)
+    publish_seconds = publisher.publish_all(batch, events_exchange(SOURCE).name)
     wait_for_all(departments, started + drain_seconds)
     return publish_seconds, started
 
@@ -393,7 +302,7 @@ def deliver(publisher, departments, count, drain_seconds, tag):
 def run_once(publisher, departments, probe, settings):
     """One run: (RunFigures, failures)."""
     count = settings.events
-    publish_seconds = bare_publish(publisher, count)
+    publish_seconds = publisher.bare_publish(envelopes("bench-sink", count))
     meter, ops_before, cpu_before = probe.meter(), probe.operations(), time.process_time()
     meter.start()
     live_seconds, started = deliver(publisher, departments, count, settings.drain_seconds,
@@ -402,6 +311,7 @@ def run_once(publisher, departments, probe, settings):
     wall = time.perf_counter() - started
     by_operation = per_event(ops_before, probe.operations(), count)
     delivered_seconds = finished(departments, None, started)
+    db_ops, db_ms = totals(by_operation)
     publish_rate, delivered_rate = count / publish_seconds, count / delivered_seconds
     figures = RunFigures(
         events=count, publish_seconds=round(publish_seconds, 3), publish_per_s=publish_rate,
@@ -418,26 +328,9 @@ def run_once(publisher, departments, probe, settings):
         duplicates=sum(d.tally.duplicates for d in departments),
         feeds_cores=cores["feeds"], database_cores=cores["database"],
         bench_cores=round((time.process_time() - cpu_before) / wall, 2),
-        db_ops_per_event=sum(ops for ops, _ in by_operation.values()) if by_operation
-        else float("nan"),
-        db_ms_per_event=sum(ms for _, ms in by_operation.values()) if by_operation
-        else float("nan"),
+        db_ops_per_event=db_ops, db_ms_per_event=db_ms,
         db_by_operation=by_operation)
     return figures, shortfalls(departments, count, settings.drain_seconds)
-
-
-def per_event(before, after, count):
-    """{"<collection>.<op>": [operations, server ms] per event} between two
-    readings of ``top`` (empty if it was refused)."""
-    if before is None or after is None:
-        return {}
-    spent = {}
-    for name, (ops, micros) in after.items():
-        ops_before, micros_before = before.get(name, (0, 0))
-        if ops > ops_before:
-            spent[name] = [round((ops - ops_before) / count, 3),
-                           round((micros - micros_before) / 1000.0 / count, 3)]
-    return spent
 
 
 def shortfalls(departments, count, drain_seconds):
@@ -458,21 +351,11 @@ def warm_up(publisher, departments, settings):
 # ---- the benchmark --------------------------------------------------------------------
 
 @dataclass
-class FeedsResult:
+class FeedsResult(m.MedianOfRuns):
     settings: FeedsSettings
     department_ids: list = field(default_factory=list)
     runs: list = field(default_factory=list)       # [RunFigures]
     failures: list = field(default_factory=list)   # what FAILed, run by run
-
-    @property
-    def errors(self):
-        return len(self.failures)
-
-    def figure(self, name):
-        values = [getattr(r, name) for r in self.runs if getattr(r, name) == getattr(r, name)]
-        if not values:
-            return m.Figure(float("nan"), float("nan"), float("nan"))
-        return m.Figure(statistics.median(values), min(values), max(values))
 
     def to_dict(self):
         return {"settings": asdict(self.settings),
@@ -508,10 +391,10 @@ def measure(target, settings, repeats, progress=None):
     say = progress or (lambda text: None)
     result = FeedsResult(settings)
     token = rush_setup.staff_token(target)
-    departments, probe = make_departments(), FeedsProbe(target)
+    departments, probe = make_departments(), ServiceProbe(target, "feeds")
     publisher = Publisher(target.amqp_uri)
     try:
-        if not probe.feeds_pids:
+        if not probe.pids:
             raise RuntimeError("no feeds process is running")
         through_gateway(target.url, register, token, departments)
         result.department_ids = [d.id for d in departments]

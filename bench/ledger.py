@@ -27,23 +27,21 @@ FAILs), and BENCH_REPEATS (runs; medians reported).
 """
 import os
 import signal
-import statistics
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 
-from kombu import Connection, Producer
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from bench import measure as m
 from bench.cpu import CpuMeter, embedded_mongo_pids
+from bench.publishing import Publisher
 from services.ledger import reports
 from shared.caller import UNION_STAFF, Caller
 from shared.clock import utcnow
 from shared.events import new_event
 from shared.mongo import connect, database_name
-from shared.topology import events_exchange
 
 NAME = "ledger"
 POINTS = 5
@@ -70,22 +68,6 @@ class LedgerSettings:
                    drain_seconds=float(get("BENCH_LEDGER_DRAIN_SECONDS", cls.drain_seconds)))
 
 
-class Publisher:
-    """Events to a service's topic exchange, as a nameko service publishes
-    them: JSON, persistent, each confirmed by the broker."""
-
-    def __init__(self, amqp_uri):
-        self.connection = Connection(amqp_uri, transport_options={"confirm_publish": True})
-        self.producer = Producer(self.connection.channel(), serializer="json")
-
-    def publish(self, envelope):
-        self.producer.publish(envelope, routing_key=envelope["type"], delivery_mode=2,
-                              exchange=events_exchange(envelope["source"]).name)
-
-    def close(self):
-        self.connection.close()
-
-
 @dataclass
 class RunFigures:
     events: int
@@ -101,20 +83,10 @@ class RunFigures:
 
 
 @dataclass
-class LedgerResult:
+class LedgerResult(m.MedianOfRuns):
     settings: LedgerSettings
     runs: list = field(default_factory=list)       # [RunFigures]
     failures: list = field(default_factory=list)   # what FAILed, run by run
-
-    @property
-    def errors(self):
-        return len(self.failures)
-
-    def figure(self, name):
-        values = [getattr(r, name) for r in self.runs if getattr(r, name) == getattr(r, name)]
-        if not values:
-            return m.Figure(float("nan"), float("nan"), float("nan"))
-        return m.Figure(statistics.median(values), min(values), max(values))
 
     def to_dict(self):
         names = ("publish_per_s", "applied_per_s", "ratio", "publish_seconds",

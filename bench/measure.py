@@ -291,6 +291,22 @@ def shown(value):
     return "{:.1f}".format(value) if abs(value) >= 10 else "{:.3f}".format(value)
 
 
+class MedianOfRuns:
+    """Mixin of a benchmark's result holding ``runs`` (dataclasses of one
+    run's figures) and ``failures``: a figure's median over the runs (NaN,
+    nothing measured, left out) and the count of what FAILed."""
+
+    @property
+    def errors(self):
+        return len(self.failures)
+
+    def figure(self, name):
+        values = [getattr(r, name) for r in self.runs if getattr(r, name) == getattr(r, name)]
+        if not values:
+            return Figure(float("nan"), float("nan"), float("nan"))
+        return Figure(statistics.median(values), min(values), max(values))
+
+
 def median_rows(result, rows, width):
     """A line per (name, label) of ``rows``: ``result.figure(name)``'s median
     and its range over the runs, the header line first."""
