@@ -35,7 +35,7 @@ from shared.caller import UNION_STAFF
 from shared.clock import utcnow
 from shared.events import UnknownEvent, read_event
 from shared.mongo import store_of
-from shared.store import is_transient
+from shared.store import is_transient, retrying_conflicts
 from shared.topology import HANDLED_EVENT
 
 log = logging.getLogger(__name__)
@@ -76,7 +76,9 @@ class Inbox:
         error = None
         for attempt, delay in enumerate(RETRY_DELAYS_SECONDS + (None,), 1):
             try:
-                return self._apply_once(key, envelope, apply)
+                # A conflict with a concurrent handler is retried at once,
+                # a few times, before it counts as a failed attempt here.
+                return retrying_conflicts(lambda: self._apply_once(key, envelope, apply))
             except Exception as exc:  # any handler failure is retried, then kept
                 error = exc
                 log.warning("handler %s failed on event %s (attempt %d)",

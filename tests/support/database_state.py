@@ -5,9 +5,10 @@ import time
 from shared.outbox import EmbeddedOutbox
 
 # Earlier requests' events may still be being applied (a registration opens a
-# ledger account, ...): the databases count as settled once nothing changed
-# for this long and no event waits to be published.
-QUIET_SECONDS = 0.3
+# ledger account, insight keeps the worker's picture, ...): the databases
+# count as settled once nothing changed for this long and no event waits to
+# be published.
+QUIET_SECONDS = 0.5
 SETTLE_TIMEOUT_SECONDS = 30
 
 
