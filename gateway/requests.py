@@ -8,6 +8,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from gateway.errors import GatewayError
 from services.identity.schemas import RoleChange
+from services.insight.schemas import TagPath
 from services.stations.schemas import ReportRequest
 from shared.errors import invalid_from_validation
 from shared.schemas import Name, load
@@ -15,10 +16,11 @@ from shared.schemas import Name, load
 # A path parameter is an id or a code: one line, nothing invisible, checked
 # before any service is asked (and published in the OpenAPI document). A
 # role is one of those identity grants, checked with identity's own field; a
-# station's problem one of the problems a worker reports.
+# station's problem one of the problems a worker reports; a tag insight's slug.
 PATH_PARAMETER = Name(1, 64)
 PATH_PARAMETERS = {"role": RoleChange._declared_fields["role"],
-                   "problem": ReportRequest._declared_fields["problem"]}
+                   "problem": ReportRequest._declared_fields["problem"],
+                   "tag": TagPath._declared_fields["tag"]}
 
 
 def path_parameter_field(name):

@@ -70,12 +70,24 @@ DEFAULTS = {
     "WEBHOOK_ALLOWED_NETWORKS": "",
     # feeds: how often waiting webhook deliveries and replays are sent on.
     "FEEDS_SEND_SECONDS": "1",
+    # insight: how often queued pushes are fanned out to their segment's
+    # inboxes, and how many notifications one write inserts.
+    "INSIGHT_PUSH_SECONDS": "1",
+    "INSIGHT_PUSH_BATCH": "500",
+    # insight: the live view's station visits cover this many last hours.
+    "LIVE_VISIT_HOURS": "6",
     "PORT": "8000",
     "GATEWAY_HOST": "127.0.0.1",
     "GATEWAY_WORKERS": "2",
     "GATEWAY_THREADS": "8",
     # One proxy per thread is enough; more would only hold idle connections.
     "GATEWAY_RPC_POOL_SIZE": "8",
+    # gateway: the console's live stream (gateway/live.py). Each open stream
+    # holds one of a process's GATEWAY_THREADS, so at most this many per
+    # process (half the threads by default; 503 BUSY beyond), and each ends
+    # after this many seconds (the page reconnects) so threads come back.
+    "LIVE_MAX_STREAMS": "4",
+    "LIVE_STREAM_SECONDS": "300",
 }
 
 

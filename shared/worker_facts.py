@@ -11,8 +11,8 @@ from shared.inbox import handles
 FACTS = ("name", "district", "occupation")
 
 
-def remember_worker(collection, data, at, session, new_document=None):
-    """Keep the newest facts of ``data["worker_id"]`` in ``collection``,
+def remember_worker(collection, data, at, session, new_document=None, facts=FACTS):
+    """Keep the newest ``facts`` of ``data["worker_id"]`` in ``collection``,
     creating its document (with ``new_document``'s fields) if there is none.
 
     identity's events come through separate queues and may arrive out of
@@ -24,7 +24,7 @@ def remember_worker(collection, data, at, session, new_document=None):
                           upsert=True, session=session)
     collection.update_one(
         {"_id": worker_id, "$or": [{"facts_at": None}, {"facts_at": {"$lte": at}}]},
-        {"$set": dict({key: data[key] for key in FACTS}, facts_at=at)}, session=session)
+        {"$set": dict({key: data[key] for key in facts}, facts_at=at)}, session=session)
 
 
 class KeepsWorkerFacts:

@@ -9,11 +9,12 @@ as ``request``; validated query parameters as ``query``; each of a route's
 Each service's routes are in their own module here; a new service writes
 ``gateway/routes/<service>.py`` and adds it to ``ROUTES`` below.
 """
-from gateway.routes import (courses, feeds, identity, jobs, learning, ledger, stations,
-                            system, volunteering)
+from gateway.routes import (courses, feeds, identity, insight, jobs, learning, ledger,
+                            stations, system, volunteering)
 from gateway.routes.route import Route
 
 ROUTES = (system.ROUTES + identity.ROUTES + courses.ROUTES + ledger.ROUTES + learning.ROUTES
-          + stations.ROUTES + volunteering.ROUTES + jobs.ROUTES + feeds.ROUTES)
+          + stations.ROUTES + volunteering.ROUTES + jobs.ROUTES + feeds.ROUTES
+          + insight.ROUTES)
 
 __all__ = ["ROUTES", "Route"]

@@ -47,6 +47,9 @@ WRITES = {
     "feeds": ("/api/v1/departments", {
         "name": "县民政局", "contact": "社会救助科", "purpose": "困难职工帮扶",
         "event_types": ["jobs.job_closed"], "delivery": "amqp"}),
+    "insight": ("/api/v1/insight/segments", {
+        "name": "通元镇夜间骑手" + uuid.uuid4().hex[:6],
+        "filters": {"district": "通元镇", "tags": ["night_rider"]}}),
 }
 
 

@@ -27,7 +27,8 @@ def test_supervisord_reads_every_process_with_its_policy(tmp_path, monkeypatch):
 
     served = {config.name: config for config in groups[GROUP].process_configs}
     assert set(served) == {"identity", "courses.1", "courses.2", "ledger", "learning",
-                           "stations", "volunteering", "jobs", "feeds", "gateway"}
+                           "stations", "volunteering", "jobs", "feeds", "insight",
+                           "gateway"}
     for name, config in served.items():
         assert config.environment == {"LOG_NAME": name}
         assert config.autorestart is RestartUnconditionally
