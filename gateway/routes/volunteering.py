@@ -5,7 +5,7 @@ from gateway.routes.route import Route
 from services.volunteering import schemas
 from shared.caller import STATION_KEEPER, UNION_STAFF
 from shared.positions import CheckInRequest
-from shared.schemas import FileDownload
+from shared.schemas import FileDownload, Paging
 
 ORGANIZERS = (UNION_STAFF, STATION_KEEPER)  # a keeper: the activities they publish
 ACTIVITY = "/api/v1/volunteer-activities/<activity_id>"
@@ -91,6 +91,11 @@ ROUTES = (
           service="volunteering", rpc="decline_hours", tag="volunteering",
           summary="Decline a record's hours with a reason (organizer)",
           body=schemas.DeclineRequest, response=schemas.RosterEntry, roles=ORGANIZERS),
+    Route(method="GET", path="/api/v1/volunteer-hours/pending",
+          service="volunteering", rpc="list_pending_hours", tag="volunteering",
+          summary="Hours waiting for a decision in every activity, oldest shift first "
+                  "(staff)",
+          query=Paging, response=schemas.PendingHoursPage, roles=(UNION_STAFF,)),
     Route(method="GET", path="/api/v1/me/volunteering",
           service="volunteering", rpc="get_my_volunteering", tag="volunteering",
           summary="My activities to come and done, hours per year and in total",

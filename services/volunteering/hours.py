@@ -13,8 +13,13 @@ from services.volunteering.schemas import (
 from shared.events import new_event
 from shared.outbox import Events
 from shared.slots import PENDING
+from shared.store import one_page
 
 SOURCE = "volunteering"
+# Hours waiting for a decision, in any activity; the places index
+# (state, hours.state, starts_at, _id) serves the query and its order.
+PENDING_HOURS = {"state": SIGNED_UP, "hours.state": HOURS_PENDING}
+OLDEST_SHIFT_FIRST = [("starts_at", 1), ("_id", 1)]
 
 
 class HoursMixin:
@@ -84,3 +89,18 @@ class HoursMixin:
         return list(self.db.places.find({"holder": worker_id, "state": SIGNED_UP,
                                          "hours.state": HOURS_CONFIRMED},
                                         sort=[("starts_at", 1)]))
+
+    def pending_hours(self, page, per_page):
+        """(one page of the places whose hours wait for a decision, across
+        activities, oldest shift first; how many wait in all; {activity id:
+        its title now}, as an edit may have renamed it since the sign-up)."""
+        cursor = self.db.places.find(PENDING_HOURS, sort=OLDEST_SHIFT_FIRST)
+        places = list(one_page(cursor, page, per_page))
+        return places, self.db.places.count_documents(PENDING_HOURS), self._titles(places)
+
+    def _titles(self, places):
+        activity_ids = sorted({place["activity_id"] for place in places})
+        if not activity_ids:
+            return {}
+        return {activity["_id"]: activity["title"] for activity in
+                self.db.activities.find({"_id": {"$in": activity_ids}}, {"title": 1})}

@@ -339,6 +339,29 @@ class Confirmed(Schema):
         "description": "already decided: a repeated confirmation changes nothing"})
 
 
+class PendingHoursItem(Schema):
+    """A sign-up whose hours wait for a decision, with what the staff console
+    shows and acts on (confirm or decline through the activity's routes)."""
+    signup_id = fields.String()
+    activity_id = fields.String()
+    activity_title = fields.String()
+    shift_id = fields.String()
+    starts_at = fields.AwareDateTime()
+    ends_at = fields.AwareDateTime()
+    contact_name = fields.String(metadata={"description": "the name given at sign-up, as "
+                                                          "the roster shows it"})
+    hours = fields.Float(metadata={"description": "served, clipped to the shift"})
+    flag = fields.String(allow_none=True, metadata={
+        "description": "no_checkout: checked out by the closing sweep, a look first"})
+    checked_in_at = fields.AwareDateTime(allow_none=True)
+    checked_out_at = fields.AwareDateTime(allow_none=True)
+
+
+class PendingHoursPage(Paging):
+    items = fields.List(fields.Nested(PendingHoursItem))
+    total = fields.Integer()
+
+
 class MyRecord(Schema):
     signup_id = fields.String()
     activity_id = fields.String()

@@ -17,6 +17,7 @@ from services.volunteering.signups import PLACES
 from services.volunteering.storage import VolunteeringStore
 from shared import checkin_codes
 from shared.calls import ServiceCalls
+from shared.caller import UNION_STAFF
 from shared.clock import utcnow
 from shared.errors import Forbidden
 from shared.worker_facts import KeepsWorkerFacts
@@ -25,7 +26,7 @@ from shared.mongo import MongoStore
 from shared.outbox import EventSource
 from shared.positions import CheckInRequest
 from shared.rpc import rpc
-from shared.schemas import FileDownload, dump, load
+from shared.schemas import FileDownload, Paging, dump, load
 from shared.service import ServiceBase, Settings
 
 # Fixed here, not read from the environment: timers are bound at import time.
@@ -285,6 +286,14 @@ class VolunteeringService(ServiceBase, EventSource, EventConsumer, KeepsWorkerFa
     def _entry(self, activity, signup_id):
         name, place = self.store.signup(activity["_id"], signup_id)
         return dump(schemas.RosterEntry, views.roster_entry(name, place, self.store))
+
+    @rpc
+    def list_pending_hours(self, query):
+        self.caller.require_role(UNION_STAFF)
+        params = load(Paging, query)
+        places, total, titles = self.store.pending_hours(params["page"], params["per_page"])
+        items = [views.pending_hours(place, titles) for place in places]
+        return dump(schemas.PendingHoursPage, dict(params, items=items, total=total))
 
     # ---- workers: my hours and certificate ---------------------------------------------
 

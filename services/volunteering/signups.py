@@ -53,6 +53,10 @@ def create_signup_indexes(db):
                               partialFilterExpression={"signup_id": HELD})
     db.places.create_index([("state", ASCENDING), ("attendance", ASCENDING),
                             ("ends_at", ASCENDING)])
+    # Hours waiting for a decision across activities, oldest shift first
+    # (hours.py, pending_hours).
+    db.places.create_index([("state", ASCENDING), ("hours.state", ASCENDING),
+                            ("starts_at", ASCENDING), ("_id", ASCENDING)])
     db.records.create_index([("worker_id", ASCENDING), ("starts_at", ASCENDING)])
     db.records.create_index([("activity_id", ASCENDING)])
 

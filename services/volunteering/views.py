@@ -92,6 +92,18 @@ def totals(entries):
     }
 
 
+def pending_hours(place, titles):
+    """A place whose hours wait, across activities (the staff's work queue):
+    the contact's name as the roster shows it, no phone."""
+    return {"signup_id": place["signup_id"], "activity_id": place["activity_id"],
+            "activity_title": titles.get(place["activity_id"], place["activity_title"]),
+            "shift_id": place["shift_id"], "starts_at": place["starts_at"],
+            "ends_at": place["ends_at"], "contact_name": place["contact"]["name"],
+            "hours": place["hours"]["served"], "flag": place["flag"],
+            "checked_in_at": place["checked_in_at"],
+            "checked_out_at": place["checked_out_at"]}
+
+
 CSV_COLUMNS = ("班次", "姓名", "手机号", "状态", "候补序号", "迟取消", "出勤", "签到时间",
                "签退时间", "标记", "服务时长", "确认时长", "时长状态", "备注")
 

@@ -2,7 +2,8 @@
 with the contact of their profile, the organizer confirms the hours, the
 ledger turns them into "志愿服务 2.5 小时(…) +25" once however often they
 are confirmed, the worker downloads a signed certificate and anyone checks
-it without an account; bad input gets a 4xx with a code and writes nothing."""
+it without an account; staff see the hours waiting in every activity (a
+worker may not); bad input gets a 4xx with a code and writes nothing."""
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -90,6 +91,53 @@ def test_hours_reach_the_statement_once_and_the_certificate_verifies(
     assert checked.json()["genuine"] is True and checked.json()["total_hours"] == 2.5
 
 
+PENDING = "/api/v1/volunteer-hours/pending"
+
+
+def pending_item(api, staff, signup_id):
+    """The sign-up in the staff's queue of pending hours, page by page (the
+    demo test shares this system), and the last page's answer."""
+    for page in range(1, 50):
+        answer = api.get(PENDING, headers=staff, params={"page": page, "per_page": 100})
+        assert answer.status_code == 200, answer.text
+        found = [item for item in answer.json()["items"] if item["signup_id"] == signup_id]
+        if found or len(answer.json()["items"]) < 100:
+            return (found or [None])[0], answer
+    raise AssertionError("too many pending hours")
+
+
+def test_staff_see_hours_waiting_after_a_check_out_and_workers_may_not(
+        api, staff, new_worker):
+    made = api.post("/api/v1/volunteer-activities", headers=staff, json=activity_body(
+        title="骑手头盔发放(现场)", signup_closes_at=at(minutes=5),
+        shifts=[{"starts_at": at(minutes=10), "ends_at": at(hours=2), "places": 3}]))
+    assert made.status_code == 201, made.text
+    activity = made.json()
+    rider = new_worker(name="钱卫东")
+    shift = "/api/v1/volunteer-activities/{}/shifts/{}".format(
+        activity["activity_id"], activity["shifts"][0]["shift_id"])
+    signed = api.post(shift + "/signups", headers=rider.headers, json={})
+    assert signed.status_code == 201, signed.text
+    signup_id = signed.json()["signup_id"]
+    assert pending_item(api, staff, signup_id)[0] is None  # not before a check-out
+    code = api.get("/api/v1/volunteer-activities/{}/check-in-code".format(
+        activity["activity_id"]), headers=staff).json()["code"]
+    for tap in ("/check-in", "/check-out"):
+        answer = api.post(shift + tap, headers=rider.headers, json={"code": code})
+        assert answer.status_code == 200, answer.text
+
+    item, answer = pending_item(api, staff, signup_id)
+    assert item is not None, answer.text
+    assert (item["activity_id"], item["activity_title"]) == \
+        (activity["activity_id"], "骑手头盔发放(现场)")
+    assert (item["contact_name"], item["hours"], item["flag"]) == ("钱卫东", 0.0, None)
+    assert item["checked_in_at"] and item["checked_out_at"]
+    assert item["starts_at"] and item["ends_at"]
+    assert {"page", "per_page", "total"} <= set(answer.json())
+    assert rider.body["phone"] not in answer.text
+    assert_error(api.get(PENDING, headers=rider.headers), 403, "FORBIDDEN")
+
+
 @pytest.mark.parametrize("method, path, body, status, code", [
     ("POST", "/api/v1/volunteer-activities", {"title": ""}, 422, "VALIDATION_FAILED"),
     ("GET", "/api/v1/volunteer-activities/nope", None, 404, "ACTIVITY_NOT_FOUND"),
@@ -97,6 +145,9 @@ def test_hours_reach_the_statement_once_and_the_certificate_verifies(
      "ACTIVITY_NOT_FOUND"),
     ("POST", "/api/v1/volunteer-activities/nope/hours/confirmations", {"signup_ids": []},
      422, "VALIDATION_FAILED"),
+    ("GET", PENDING + "?per_page=0", None, 422, "VALIDATION_FAILED"),
+    ("GET", PENDING + "?page=-1", None, 422, "VALIDATION_FAILED"),
+    ("GET", PENDING + "?status=pending", None, 422, "VALIDATION_FAILED"),
 ])
 def test_bad_input_is_refused_with_a_code_and_nothing_written(
         api, staff, method, path, body, status, code, nothing_written):

@@ -3,8 +3,9 @@ activities (staff, keepers at their stations), signing up with a capped
 place and a FIFO waitlist that moves up, no overlapping shifts, late
 cancellations, check-in and check-out with the organizer's or the
 station's code, hours clipped to the shift, confirmed once, the closing
-sweep, the roster, and 4xx answers to bad input with nothing written."""
-from datetime import timedelta
+sweep, the roster, the hours pending across activities for the staff, and
+4xx answers to bad input with nothing written."""
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -381,6 +382,52 @@ def test_the_sweep_checks_out_the_forgetful_flagged_and_marks_no_shows(
     assert as_staff.confirm_hours(made["activity_id"], {})["confirmed"] == []
     totals = as_staff.get_roster(made["activity_id"], {})["totals"]
     assert (totals["no_shows"], totals["attended"]) == (1, 1)
+
+
+def test_staff_list_the_hours_pending_in_every_activity_oldest_shift_first(
+        publish_activity, rpc_as, as_staff, store):
+    older = publish_activity(title="助老服务", shifts=[
+        {"starts_at": at(hours=48), "ends_at": at(hours=50), "places": 3}])
+    newer = publish_activity(shifts=[
+        {"starts_at": at(hours=60), "ends_at": at(hours=62), "places": 3}])
+    came, forgot, pending, confirmed, declined = (worker() for _ in range(5))
+    signups = {w: sign_up(rpc_as, w, older)["signup_id"] for w in (came, forgot)}
+    signups.update({w: sign_up(rpc_as, w, newer)["signup_id"]
+                    for w in (pending, confirmed, declined)})
+    as_staff.update_activity(newer["activity_id"], {"title": "清凉驿站送水(第二场)"})
+    start, end = past_shift(store, older, hours_ago=6, hours_long=2)
+    attended(store, older, came, start, end)
+    attended(store, older, forgot, start + timedelta(minutes=30), None)
+    start, end = past_shift(store, newer, hours_ago=3, hours_long=2)
+    for w in (pending, confirmed, declined):
+        attended(store, newer, w, start, end)
+    store.close_ended_shifts(utcnow())  # the forgotten check-out: flagged, still pending
+    as_staff.confirm_hours(newer["activity_id"], {"signup_ids": [signups[confirmed]]})
+    as_staff.decline_hours(newer["activity_id"], signups[declined], {"reason": "未到场"})
+
+    first = as_staff.list_pending_hours({"per_page": 2})
+    assert (first["page"], first["per_page"], first["total"]) == (1, 2, 3)
+    assert {item["signup_id"] for item in first["items"]} == {signups[came], signups[forgot]}
+    shown = {item["signup_id"]: item for item in first["items"]}
+    assert (shown[signups[came]]["hours"], shown[signups[came]]["flag"]) == (2.0, None)
+    assert (shown[signups[forgot]]["hours"], shown[signups[forgot]]["flag"]) == \
+        (1.5, "no_checkout")
+    second = as_staff.list_pending_hours({"page": 2, "per_page": 2})
+    (last,) = second["items"]
+    assert second["total"] == 3 and last["signup_id"] == signups[pending]
+    assert (last["activity_id"], last["activity_title"]) == \
+        (newer["activity_id"], "清凉驿站送水(第二场)")  # the title now, not at sign-up
+    assert [datetime.fromisoformat(last[key]) for key in ("starts_at", "ends_at")] == \
+        [start, end]
+    assert last["contact_name"] == CONTACT["name"] and "phone" not in last
+    assert last["checked_in_at"] is not None and last["checked_out_at"] is not None
+    assert as_staff.list_pending_hours({"page": 3, "per_page": 2})["items"] == []
+
+    with pytest.raises(Forbidden):
+        rpc_as(worker()).volunteering.list_pending_hours({})
+    with pytest.raises(InvalidInput) as bad:
+        as_staff.list_pending_hours({"per_page": 0})
+    assert "per_page" in bad.value.details
 
 
 def test_the_roster_exports_as_csv_with_a_bom(publish_activity, rpc_as, as_staff):
