@@ -2,7 +2,7 @@
 #   service:  python -m shared.run <service>
 #   gateway:  gunicorn -c gateway/gunicorn_conf.py gateway.wsgi:app   (the default)
 # All configuration comes from environment variables (shared/config.py).
-FROM python:3.11-slim-bookworm
+FROM python:3.11-slim-bookworm AS runtime
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -29,3 +29,17 @@ ENV PORT=8000 \
     GATEWAY_HOST=0.0.0.0
 EXPOSE 8000
 CMD ["gunicorn", "-c", "gateway/gunicorn_conf.py", "gateway.wsgi:app"]
+
+# The staff console (console/), built with the pinned Node packages; only its
+# output goes into the image, which holds no Node.js.
+FROM node:20-bookworm-slim AS console
+WORKDIR /console
+COPY console/package.json console/package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY console/build.mjs ./
+COPY console/src/ src/
+RUN CONSOLE_OUT=/console/dist node build.mjs
+
+# The image: the runtime above with the console the gateway serves at /console/.
+FROM runtime
+COPY --from=console /console/dist/ gateway/static/console/

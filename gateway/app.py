@@ -15,7 +15,7 @@ from urllib.parse import quote
 from flask import Flask, Response, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from gateway import auth, class_facts, event_catalog, health, openapi
+from gateway import auth, class_facts, console, event_catalog, health, live, openapi
 from gateway.errors import (GatewayError, domain_error_response, error_response,
                             gateway_error_response)
 from gateway.requests import checked_path_params, json_body, query_params, validate
@@ -34,7 +34,7 @@ REQUEST_ID_HEADER = "X-Request-Id"
 CLIENT_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
-def create_app(pool=None, shortcuts=None):
+def create_app(pool=None, shortcuts=None, live_hub=None):
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.json.ensure_ascii = False  # Chinese messages as UTF-8, not \u escapes
@@ -56,6 +56,8 @@ def create_app(pool=None, shortcuts=None):
     health.register(app)
     openapi.register(app)
     event_catalog.register(app)
+    live.register(app, live_hub)  # connects to the broker with its first stream
+    console.register(app)
     install_request_hooks(app)
     install_error_handlers(app)
     return app

@@ -394,6 +394,8 @@ def banner(url):
              "?sort=distance&lat=30.5262&lng=120.9433&system=gcj02".format(url),
              "  Events   {}/docs/events (AsyncAPI: {}/asyncapi.json); departments "
              "subscribe: POST /api/v1/departments (staff), README".format(url, url),
+             "  Console  {}/console/ (union staff: the live view, work queues, 精准画像; "
+             "a worker's inbox: GET /api/v1/me/notifications)".format(url),
              "Demo accounts (phone / password):",
              "  union staff  {} / {}".format(STAFF["phone"], STAFF["password"])]
     lines += ["  worker       {} / {}  {}".format(w["phone"], w["password"], w["name"])

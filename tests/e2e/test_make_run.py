@@ -86,6 +86,8 @@ def test_a_killed_service_or_database_comes_back_and_the_others_keep_serving(mak
     run.wait_until_healthy()
     before = run.wait_until_running(SERVED + ("mongo",))
     headers = new_worker(run.url)
+    # The staff console `make run` builds (make console) is served.
+    assert answers(run.url, "/console/", {})
 
     os.kill(before["ledger"], signal.SIGKILL)
     # identity and the gateway answer while the ledger is restarted ...
