@@ -18,7 +18,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench import feeds, jobs, ledger, rush, stations, yardstick
+from bench import feeds, insight, jobs, ledger, rush, stations, yardstick
 from bench.environment import bench_environment
 from bench.measure import LoadSettings
 
@@ -26,7 +26,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 KEEP_LOGS = 5  # the services' and gateway's logs of the last few runs (~7 MB each)
 # Every benchmark `make bench` runs, by name; the yardstick is always first.
 BENCHMARKS = {module.NAME: module
-              for module in (yardstick, rush, ledger, stations, jobs, feeds)}
+              for module in (yardstick, rush, ledger, stations, jobs, feeds, insight)}
 
 
 def say(text=""):
