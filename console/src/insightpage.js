@@ -45,12 +45,19 @@ async function showOverview(panel, charts) {
   draw(tags, o.by_tag || [], (r) => r.label, "#f0b429");
 }
 
+// A condition as a sentence: "最近投递岗位 在最近14天内", "上课次数 等于 0".
+const TIME_OPS = { within_days: (n) => `在最近${n}天内`, not_within_days: (n) => `从未,或已超过${n}天` };
+
+function conditionText(c) {
+  const op = TIME_OPS[c.op];
+  return c.fact_label + " " + (op ? op(c.value) : c.op_label + " " + c.value);
+}
+
 function showRules(panel, list) {
   panel.append(list.items.length ? h("ul", { class: "rules" }, list.items.map((rule) =>
     h("li", { "data-tag": rule.tag }, h("b", {}, rule.label), " ", h("code", {}, rule.tag),
       h("p", {}, rule.description),
-      h("p", { class: "conditions" }, rule.conditions.map((c) =>
-        c.fact_label + " " + c.op_label + " " + c.value).join(";且 ")))))
+      h("p", { class: "conditions" }, rule.conditions.map(conditionText).join(";且 ")))))
     : h("p", { class: "empty" }, "还没有标签规则"));
 }
 

@@ -149,8 +149,12 @@ const LABELS = {
   flag: "提示", hours: "时长", status: "状态",
 };
 
+// What a work queue's item may be waiting for, as staff read it.
+const STATES = { pending: "待审核", pending_review: "待审核", open: "待处理" };
+
 function shown(key, value) {
   if (key === "occupation") return OCCUPATIONS[value] || value;
+  if (key === "status") return STATES[value] || value;
   if (key.endsWith("_at")) return when(value);
   if (key === "hours") return value + " 小时(待确认)";
   if (Array.isArray(value)) return value.join("、");
