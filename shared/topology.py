@@ -43,10 +43,14 @@ def handled_events(service_cls):
                  for name, (source, event_type) in found.items())
 
 
+def service_class(name):
+    """The ``SERVICE`` of ``services/<name>/service.py``."""
+    return importlib.import_module("services.{}.service".format(name)).SERVICE
+
+
 def service_classes():
     """The ``SERVICE`` of every ``services/<name>/service.py``."""
-    return [importlib.import_module("services.{}.service".format(name)).SERVICE
-            for name in services.names()]
+    return [service_class(name) for name in services.names()]
 
 
 def subscriptions():

@@ -1,12 +1,14 @@
 """feeds' routes: the departments that subscribe to the platform's events
 (staff register, change, pause, rotate, revoke them, see their figures and
-parked deliveries, replay for them), and a department's own replays with
-its API key. The catalog of events is /asyncapi.json."""
+parked deliveries, replay for them), a department's own replays with its
+API key, and staff's backfills of a service from the event archive. The
+catalog of events is /asyncapi.json."""
 from gateway.routes.route import Route
 from services.feeds import schemas
 from shared.caller import UNION_STAFF
 
 DEPARTMENT = "/api/v1/departments/<department_id>"
+BACKFILLS = "/api/v1/backfills"
 STAFF = (UNION_STAFF,)
 DEPARTMENT_KEY = (("X-Department-Key", "department_key"),)
 
@@ -67,4 +69,19 @@ ROUTES = (
           summary="How far a department's own replay has got (X-Department-Key)",
           response=schemas.ReplayView, public=True,
           headers=DEPARTMENT_KEY, header_schema=schemas.DepartmentKeyHeader),
+    Route(method="POST", path=BACKFILLS,
+          service="feeds", rpc="request_backfill", tag="backfills",
+          summary="Backfill a service from the event archive: the archived events its "
+                  "handlers take, from a time, put on its own handler queues so it catches "
+                  "up; events it already has are dropped by its inbox (staff)",
+          body=schemas.BackfillRequest, response=schemas.BackfillView, status=202,
+          roles=STAFF),
+    Route(method="GET", path=BACKFILLS,
+          service="feeds", rpc="list_backfills", tag="backfills",
+          summary="The latest backfills, newest first (staff)",
+          response=schemas.BackfillList, roles=STAFF),
+    Route(method="GET", path=BACKFILLS + "/<backfill_id>",
+          service="feeds", rpc="get_backfill", tag="backfills",
+          summary="How far a backfill has got (staff)",
+          response=schemas.BackfillView, roles=STAFF),
 )

@@ -34,3 +34,28 @@ def replay_not_found():
 
 def bad_department_key():
     return Unauthenticated("DEPARTMENT_KEY_INVALID", "部门接口密钥无效或已更换")
+
+
+def unknown_service(service, backfillable):
+    return InvalidInput("SERVICE_UNKNOWN", "没有名为“{}”的服务".format(service),
+                        details={"services": backfillable})
+
+
+def service_handles_nothing(service, backfillable):
+    return InvalidInput("SERVICE_HANDLES_NO_EVENTS",
+                        "服务“{}”不处理任何事件,无需回填".format(service),
+                        details={"services": backfillable})
+
+
+def backfill_window():
+    return InvalidInput("BACKFILL_WINDOW_INVALID", "回填的起止时间有误:起点须早于终点,且终点不晚于现在")
+
+
+def backfill_before_archive(retention_days):
+    return InvalidInput("BACKFILL_BEFORE_ARCHIVE",
+                        "起点超出事件档案的保存期限:档案只保存最近 {:g} 天的事件".format(
+                            retention_days))
+
+
+def backfill_not_found():
+    return NotFound("BACKFILL_NOT_FOUND", "找不到该回填任务")

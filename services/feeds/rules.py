@@ -3,6 +3,7 @@ the webhook address check's name lookup."""
 import hashlib
 import secrets
 import uuid
+from datetime import timedelta
 
 from services.feeds import exceptions, webhooks
 from services.feeds.schemas import HTTPS, REVOKED
@@ -57,3 +58,11 @@ def check_replay_window(since, until, now):
 def check_not_revoked(department):
     if department["status"] == REVOKED:
         raise exceptions.department_revoked()
+
+
+def check_backfill_window(since, until, now, retention_days):
+    """[since, until) up to now, and no older than the archive keeps events."""
+    if since >= until or until > now:
+        raise exceptions.backfill_window()
+    if since < now - timedelta(days=retention_days):
+        raise exceptions.backfill_before_archive(retention_days)

@@ -141,6 +141,43 @@ class ReplayView(Schema):
     finished_at = fields.AwareDateTime(allow_none=True)
 
 
+class BackfillRequest(Schema):
+    service = Text(1, 60, required=True, metadata={
+        "description": "the service whose handlers get the archived events", "example": "insight"})
+    since = fields.AwareDateTime(required=True, metadata={
+        "example": "2026-12-01T00:00:00+08:00",
+        "description": "no older than the archive keeps events (ARCHIVE_RETENTION_DAYS)"})
+    until = fields.AwareDateTime(load_default=None, metadata={"description": "default: now"})
+
+    @validates_schema
+    def check_window(self, data, **kwargs):
+        """``since`` before ``until`` (the service checks now and the archive's
+        retention)."""
+        if data.get("until") and data.get("since") and data["since"] >= data["until"]:
+            raise ValidationError({"until": ["终点须晚于起点"]})
+
+
+class BackfillView(Schema):
+    id = fields.String()
+    service = fields.String()
+    since = fields.AwareDateTime()
+    until = fields.AwareDateTime()
+    event_types = fields.List(fields.String(), metadata={
+        "description": "the archived types it sends: those the service handles"})
+    status = fields.String(metadata={"description": "queued, running or done"})
+    total = fields.Integer(metadata={"description": "archived events of those types in the "
+                                                    "window, when it was asked for"})
+    sent = fields.Integer(metadata={"description": "events sent so far (each to every "
+                                                   "handler of its type)"})
+    requested_by = fields.String()
+    created_at = fields.AwareDateTime()
+    finished_at = fields.AwareDateTime(allow_none=True)
+
+
+class BackfillList(Schema):
+    items = fields.List(fields.Nested(BackfillView))
+
+
 class ParkedDelivery(Schema):
     id = fields.String()
     event_id = fields.String()

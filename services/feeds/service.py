@@ -5,8 +5,10 @@ queue bound to all their exchanges (declared by every service at start-up,
 shared/topology.py): it is delivered to the departments that take its type,
 each getting its own privacy-limited copy (messages.py), then archived once
 for replays. Staff register departments, change, pause, rotate and revoke
-them; a department replays from its own API key. A timer sends HTTPS
-deliveries on and works through replays.
+them; a department replays from its own API key. Staff also backfill a
+service: the archived events its handlers take, put on its own handler
+queues, so a new service catches up (backfills.py). A timer sends HTTPS
+deliveries on and works through replays and backfills.
 
 Entrypoints only: the rules are rules.py's, the data storage.py's, the
 broker's users and queues broker.py's, the webhook POST webhooks.py's.
@@ -16,13 +18,14 @@ from datetime import timedelta
 from marshmallow import ValidationError
 from nameko.messaging import consume
 
-from services.feeds import exceptions, rules, schemas, sender, views, webhooks
-from services.feeds.amqp import DepartmentQueues
+from services.feeds import backfills, exceptions, rules, schemas, sender, views, webhooks
+from services.feeds.amqp import DepartmentQueues, HandlerQueues
+from services.feeds.backfills import BACKFILLS
 from services.feeds.broker import Broker
 from services.feeds.config import FeedsSettings
 from services.feeds.counts import QueuedCounts
 from services.feeds.fanout import Feed
-from services.feeds.replays import RUNNING
+from services.feeds.replays import QUEUED, REPLAYS, RUNNING
 from services.feeds.schemas import ACTIVE, AMQP, HTTPS, PAUSED, REVOKED
 from services.feeds.storage import FeedsStore
 from shared.caller import UNION_STAFF
@@ -49,6 +52,7 @@ class FeedsService(ServiceBase, EventConsumer):
     settings = Settings(FeedsSettings.from_config)
     broker = Broker()
     publish = DepartmentQueues()
+    send_to_handler = HandlerQueues()
     queued = QueuedCounts()
 
     # ---- every event: to the departments, then into the archive ----------------------
@@ -269,35 +273,86 @@ class FeedsService(ServiceBase, EventConsumer):
             raise exceptions.bad_department_key()
         return document
 
-    # ---- the timer: HTTPS deliveries and replays move on ----------------------------------
+    # ---- backfills: a service's handlers given the archive (staff) -------------------------
+
+    @rpc
+    def request_backfill(self, request):
+        staff = self.caller.require_role(UNION_STAFF)
+        fields = load(schemas.BackfillRequest, request)
+        now = utcnow()
+        handlers = backfills.handlers_of(fields["service"])
+        until = fields["until"] or now
+        rules.check_backfill_window(fields["since"], until, now, self.settings.retention_days)
+        types = sorted({handler["event_type"] for handler in handlers})
+        backfill = self.store.add_backfill({
+            "_id": rules.new_id(), "service": fields["service"], "handlers": handlers,
+            "since": fields["since"], "until": until, "event_types": types,
+            "status": QUEUED, "after": None, "lease_until": None, "delivered": 0,
+            "total": self.store.count_archived(types, fields["since"], until),
+            "requested_by": "staff:" + staff.id, "created_at": now})
+        return dump(schemas.BackfillView, views.backfill(backfill))
+
+    @rpc
+    def get_backfill(self, backfill_id):
+        self.caller.require_role(UNION_STAFF)
+        return dump(schemas.BackfillView, views.backfill(self.store.get_backfill(backfill_id)))
+
+    @rpc
+    def list_backfills(self):
+        self.caller.require_role(UNION_STAFF)
+        return dump(schemas.BackfillList, {"items": [
+            views.backfill(document) for document in self.store.list_backfills()]})
+
+    # ---- the timer: HTTPS deliveries, replays and backfills move on -----------------------
 
     @every("FEEDS_SEND_SECONDS")
     def send_on(self):
-        self._replay_pages()
+        self._job_pages(REPLAYS, self._replay_page)
+        self._job_pages(BACKFILLS, self._backfill_page)
         sender.send_due(self.store, self.settings)
         self.queued.flush(self.store, utcnow())
 
-    def _replay_pages(self):
+    def _job_pages(self, jobs, send_page):
+        """Up to REPLAY_PAGES_PER_TICK pages of one kind of job (replays.py),
+        oldest job first. A page's cursor is saved only once ``send_page``
+        has sent all of it: a crash in between sends that page again."""
         for _ in range(REPLAY_PAGES_PER_TICK):
             now = utcnow()
-            replay = self.store.claim_replay(now, REPLAY_LEASE)
-            if replay is None:
+            job = self.store.claim_replay(now, REPLAY_LEASE, jobs)
+            if job is None:
                 return
-            department = self.store.get_department(replay["department_id"])
-            if department["status"] != ACTIVE:
-                continue  # paused: its lease runs out, it is taken up again later
-            self._replay_page(replay, department, now)
+            page = send_page(job, now)
+            if page is None:
+                continue  # not now: its lease runs out, it is taken up again later
+            after = (page[-1]["time"], page[-1]["_id"]) if page else job["after"]
+            self.store.advance_replay(job["_id"], after, len(page),
+                                      len(page) < REPLAY_PAGE, now, jobs)
 
-    def _replay_page(self, replay, department, now):
-        page = self.store.archived_page(replay["event_types"], replay["since"],
-                                        replay["until"], replay["after"], REPLAY_PAGE)
+    def _archived_page(self, job):
+        return self.store.archived_page(job["event_types"], job["since"], job["until"],
+                                        job["after"], REPLAY_PAGE)
+
+    def _replay_page(self, replay, now):
+        department = self.store.get_department(replay["department_id"])
+        if department["status"] != ACTIVE:
+            return None  # paused
+        page = self._archived_page(replay)
         feed = self._feed()
         for entry in page:
             self.queued.add(feed.deliver(entry["envelope"], [department], now,
                                          replay_id=replay["_id"]))
-        after = (page[-1]["time"], page[-1]["_id"]) if page else replay["after"]
-        self.store.advance_replay(replay["_id"], after, len(page),
-                                  len(page) < REPLAY_PAGE, now)
+        return page
+
+    def _backfill_page(self, backfill, now):
+        """Each envelope as it was published, onto each handler queue of the
+        service for its type (confirmed one by one)."""
+        page = self._archived_page(backfill)
+        handlers = backfills.handlers_by_type(backfill)
+        for entry in page:
+            envelope = entry["envelope"]
+            for handler in handlers[event_type_name(envelope["source"], envelope["type"])]:
+                self.send_to_handler(handler, envelope)
+        return page
 
 
 SERVICE = FeedsService

@@ -52,3 +52,13 @@ def parked(item):
             "event_time": datetime.fromisoformat(item["event_time"]), "replayed": item["replayed"],
             "attempts": item["attempts"], "first_failed_at": item["first_failed_at"],
             "last_error": item["last_error"]}
+
+
+def backfill(document):
+    # ``delivered`` is the job machinery's counter (replays.py): here, sent.
+    return {"id": document["_id"], "service": document["service"],
+            "since": document["since"], "until": document["until"],
+            "event_types": document["event_types"], "status": document["status"],
+            "total": document["total"], "sent": document["delivered"],
+            "requested_by": document["requested_by"], "created_at": document["created_at"],
+            "finished_at": document.get("finished_at")}
