@@ -14,7 +14,7 @@ from shared.inbox import Inbox
 from shared.store import TRANSACTION_ATTEMPTS, retrying_conflicts
 from tests.support.concurrency import run_together
 
-HANDLERS = 8
+HANDLERS = 4
 
 
 @pytest.fixture
