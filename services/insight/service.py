@@ -227,108 +227,107 @@ class InsightService(ServiceBase, EventConsumer):
     # event tells something of them) and the live counters, in the inbox's
     # transaction, and returns the live deltas, published after the commit.
 
-    def _picture_and_live(self, source, event_type, data, envelope, session):
+    def _picture_and_live(self, data, envelope, session):
+        """The source and type are read off the envelope: a handler's queue
+        is bound to its exchange by exactly that type (shared/topology.py),
+        and shared/inbox.py loaded ``data`` with that type's schema."""
+        source, event_type = envelope["source"], envelope["type"]
         change = change_of(source, event_type, data)
         district = self.store.apply_change(change, session) if change else None
         return self.store.apply_live(source, event_type, data, envelope, district, session)
 
-    def _identity(self, event_type, data, envelope, session, at, registered=False):
+    def _identity(self, data, envelope, session, at, registered=False):
         self.store.remember_identity(data, at, session, registered=registered)
-        return self._picture_and_live("identity", event_type, data, envelope, session)
+        return self._picture_and_live(data, envelope, session)
 
     @handles("identity", "worker_registered")
     def handle_worker_registered(self, data, envelope, session):
-        return self._identity("worker_registered", data, envelope, session,
+        return self._identity(data, envelope, session,
                               data["registered_at"], registered=True)
 
     @handles("identity", "profile_updated")
     def handle_profile_updated(self, data, envelope, session):
-        return self._identity("profile_updated", data, envelope, session, data["updated_at"])
+        return self._identity(data, envelope, session, data["updated_at"])
 
     @handles("identity", "membership_approved")
     def handle_membership_approved(self, data, envelope, session):
-        return self._picture_and_live("identity", "membership_approved", data, envelope,
-                                      session)
+        return self._picture_and_live(data, envelope, session)
 
     @handles("courses", "class_published")
     def handle_class_published(self, data, envelope, session):
-        return self._picture_and_live("courses", "class_published", data, envelope, session)
+        return self._picture_and_live(data, envelope, session)
 
     @handles("courses", "class_updated")
     def handle_class_updated(self, data, envelope, session):
-        return self._picture_and_live("courses", "class_updated", data, envelope, session)
+        return self._picture_and_live(data, envelope, session)
 
     @handles("courses", "class_cancelled")
     def handle_class_cancelled(self, data, envelope, session):
-        return self._picture_and_live("courses", "class_cancelled", data, envelope, session)
+        return self._picture_and_live(data, envelope, session)
 
     @handles("courses", "class_full")
     def handle_class_full(self, data, envelope, session):
-        return self._picture_and_live("courses", "class_full", data, envelope, session)
+        return self._picture_and_live(data, envelope, session)
 
     @handles("courses", "seat_booked")
     def handle_seat_booked(self, data, envelope, session):
-        return self._picture_and_live("courses", "seat_booked", data, envelope, session)
+        return self._picture_and_live(data, envelope, session)
 
     @handles("courses", "seat_released")
     def handle_seat_released(self, data, envelope, session):
-        return self._picture_and_live("courses", "seat_released", data, envelope, session)
+        return self._picture_and_live(data, envelope, session)
 
     @handles("courses", "waitlist_joined")
     def handle_waitlist_joined(self, data, envelope, session):
-        return self._picture_and_live("courses", "waitlist_joined", data, envelope, session)
+        return self._picture_and_live(data, envelope, session)
 
     @handles("courses", "waitlist_left")
     def handle_waitlist_left(self, data, envelope, session):
-        return self._picture_and_live("courses", "waitlist_left", data, envelope, session)
+        return self._picture_and_live(data, envelope, session)
 
     @handles("courses", "waitlist_offered")
     def handle_waitlist_offered(self, data, envelope, session):
-        return self._picture_and_live("courses", "waitlist_offered", data, envelope, session)
+        return self._picture_and_live(data, envelope, session)
 
     @handles("courses", "class_attended")
     def handle_class_attended(self, data, envelope, session):
-        return self._picture_and_live("courses", "class_attended", data, envelope, session)
+        return self._picture_and_live(data, envelope, session)
 
     @handles("learning", "lesson_completed")
     def handle_lesson_completed(self, data, envelope, session):
-        return self._picture_and_live("learning", "lesson_completed", data, envelope, session)
+        return self._picture_and_live(data, envelope, session)
 
     @handles("learning", "quiz_passed")
     def handle_quiz_passed(self, data, envelope, session):
-        return self._picture_and_live("learning", "quiz_passed", data, envelope, session)
+        return self._picture_and_live(data, envelope, session)
 
     @handles("volunteering", "volunteer_signed_up")
     def handle_volunteer_signed_up(self, data, envelope, session):
-        return self._picture_and_live("volunteering", "volunteer_signed_up", data, envelope,
-                                      session)
+        return self._picture_and_live(data, envelope, session)
 
     @handles("volunteering", "volunteer_hours_confirmed")
     def handle_volunteer_hours_confirmed(self, data, envelope, session):
-        return self._picture_and_live("volunteering", "volunteer_hours_confirmed", data,
-                                      envelope, session)
+        return self._picture_and_live(data, envelope, session)
 
     @handles("stations", "station_visited")
     def handle_station_visited(self, data, envelope, session):
-        return self._picture_and_live("stations", "station_visited", data, envelope, session)
+        return self._picture_and_live(data, envelope, session)
 
     @handles("stations", "station_problem_reported")
     def handle_station_problem_reported(self, data, envelope, session):
-        return self._picture_and_live("stations", "station_problem_reported", data, envelope,
-                                      session)
+        return self._picture_and_live(data, envelope, session)
 
     @handles("jobs", "application_submitted")
     def handle_application_submitted(self, data, envelope, session):
-        return self._picture_and_live("jobs", "application_submitted", data, envelope, session)
+        return self._picture_and_live(data, envelope, session)
 
     @handles("jobs", "application_status_changed")
     def handle_application_status_changed(self, data, envelope, session):
-        return self._picture_and_live("jobs", "application_status_changed", data, envelope,
-                                      session)
+        return self._picture_and_live(data, envelope, session)
 
     @handles("ledger", "points_awarded")
     def handle_points_awarded(self, data, envelope, session):
-        return self._picture_and_live("ledger", "points_awarded", data, envelope, session)
+        return self._picture_and_live(data, envelope, session)
 
 
 def fingerprint(request):
