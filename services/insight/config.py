@@ -3,7 +3,8 @@ from dataclasses import dataclass
 
 from shared.config import setting
 
-SETTINGS = ("INSIGHT_PUSH_SECONDS", "INSIGHT_PUSH_BATCH", "LIVE_VISIT_HOURS")
+SETTINGS = ("INSIGHT_PUSH_SECONDS", "INSIGHT_PUSH_BATCH", "LIVE_VISIT_HOURS",
+            "LIVE_FOLD_SECONDS")
 
 
 def service_config():
@@ -12,8 +13,9 @@ def service_config():
 
 @dataclass(frozen=True)
 class InsightSettings:
-    # Notifications one insert writes while a push fans out (the timer's
-    # interval, INSIGHT_PUSH_SECONDS, is read by the timer itself).
+    # Notifications one insert writes while a push fans out (the timers'
+    # intervals, INSIGHT_PUSH_SECONDS and LIVE_FOLD_SECONDS, are read by the
+    # timers themselves).
     push_batch: int
     # The live view's station visits: the last this many hours.
     live_visit_hours: int

@@ -23,7 +23,7 @@ ACQUIRE_TIMEOUT_SECONDS = 2
 
 
 class LivePublisher(DependencyProvider):
-    """Injects itself: ``publish(deltas)``. One pool of producers per
+    """Injects itself: ``publish_deltas(deltas)`` (insight's LiveFolder is one). One pool of producers per
     container, as many as its workers, so concurrent handlers never share a
     channel."""
 
@@ -47,7 +47,7 @@ class LivePublisher(DependencyProvider):
     def get_dependency(self, worker_ctx):
         return self
 
-    def publish(self, deltas):
+    def publish_deltas(self, deltas):
         """Publish each delta with ``published_at``. A failure is logged, not
         raised: the counters are already committed (raising would only
         re-run the handler, which the inbox then drops as a repeat), and the

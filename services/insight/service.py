@@ -19,7 +19,7 @@ import json
 from services.insight import fanout, schemas, views
 from services.insight.config import InsightSettings
 from services.insight.facts import change_of
-from services.insight.live_publisher import LivePublisher
+from services.insight.live_folder import LiveFolder
 from services.insight.segments import audience_query, segment_query, stored_filters
 from services.insight.storage import InsightStore
 from shared.caller import UNION_STAFF
@@ -38,13 +38,20 @@ class InsightService(ServiceBase, EventConsumer):
 
     store = MongoStore(InsightStore)
     settings = Settings(InsightSettings.from_config)
-    # shared/inbox.py's @handles publishes what a handler returns through
+    # shared/inbox.py's @handles hands what a handler returns to
     # ``self.relay`` once the handler's transaction commits. insight's
-    # handlers return the live deltas (docs/live-demand.md), never domain events:
-    # insight has no outbox relay, and its relay is the live publisher.
-    relay = LivePublisher()
+    # handlers return whether they queued their event for the live counters,
+    # never domain events: insight has no outbox relay, and its relay folds
+    # the queued events into the live view and publishes the deltas
+    # (live_folder.py, docs/live-demand.md).
+    relay = LiveFolder()
 
     # ---- the live view ---------------------------------------------------------------
+
+    @every("LIVE_FOLD_SECONDS")
+    def fold_live_events(self):
+        """Events a failed fold or a process stopped mid-fold left queued."""
+        self.relay.fold_soon()
 
     @rpc
     def show_live_demand(self):
@@ -224,8 +231,8 @@ class InsightService(ServiceBase, EventConsumer):
 
     # ---- events: the picture and the live counters ------------------------------------------
     # One handler per event type. Each updates the worker's picture (if the
-    # event tells something of them) and the live counters, in the inbox's
-    # transaction, and returns the live deltas, published after the commit.
+    # event tells something of them) and queues the event for the live
+    # counters, in the inbox's transaction; it returns whether it queued it.
 
     def _picture_and_live(self, data, envelope, session):
         """The source and type are read off the envelope: a handler's queue
@@ -234,7 +241,7 @@ class InsightService(ServiceBase, EventConsumer):
         source, event_type = envelope["source"], envelope["type"]
         change = change_of(source, event_type, data)
         district = self.store.apply_change(change, session) if change else None
-        return self.store.apply_live(source, event_type, data, envelope, district, session)
+        return self.store.queue_live(source, event_type, data, envelope, district, session)
 
     def _identity(self, data, envelope, session, at, registered=False):
         self.store.remember_identity(data, at, session, registered=registered)

@@ -1,5 +1,6 @@
 """insight's live-demand counters on the embedded MongoDB (services/insight/
-live.py, used directly: events applied in transactions as the handlers do) and
+live.py, used directly: events queued in transactions as the handlers queue
+them, then folded as the relay folds them) and
 its publisher on the real RabbitMQ (a test-only service putting deltas on
 ``insight.live``, read back by a kombu consumer)."""
 import json
@@ -16,7 +17,7 @@ from nameko.rpc import rpc
 from nameko.testing.services import entrypoint_hook
 from pymongo import MongoClient, monitoring
 
-from services.insight.live import COLLECTION, LiveStore, prepare_live
+from services.insight.live import COLLECTION, PENDING, LiveStore, prepare_live
 from services.insight.live_publisher import EXCHANGE, LIVE_EXCHANGE, LivePublisher
 from services.insight.live_rules import DAY, WEEK, period_of, period_start
 from shared.clock import utcnow
@@ -61,9 +62,16 @@ def event(source, event_type, time=NOON, **data):
     return read_event(new_event(source, event_type, values, now=time))
 
 
-def apply(store, envelope, district=None):
-    return store.in_transaction(lambda session: store.apply_live(
+def queue(store, envelope, district=None):
+    return store.in_transaction(lambda session: store.queue_live(
         envelope["source"], envelope["type"], envelope["data"], envelope, district, session))
+
+
+def apply(store, envelope, district=None):
+    """One event queued, then folded: the deltas of that fold."""
+    queue(store, envelope, district)
+    deltas, _ = store.fold_live()
+    return deltas
 
 
 def minutes(n):
@@ -128,14 +136,72 @@ def test_a_rolled_back_handler_counts_nothing(store, db):
         pass
 
     def work(session):
-        store.apply_live("courses", "class_published", published(26)["data"],
-                         published(26), None, session)
-        store.apply_live("learning", "quiz_passed", {"passed_at": NOON}, {"time": NOON},
-                         None, session)
+        for envelope in (published(26), event("learning", "quiz_passed", passed_at=NOON)):
+            assert store.queue_live(envelope["source"], envelope["type"], envelope["data"],
+                                    envelope, None, session)
         raise HandlerFailed()
     with pytest.raises(HandlerFailed):
         store.in_transaction(work)
-    assert db[COLLECTION].count_documents({}) == 0
+    assert store.fold_live() == ([], 0)
+    assert db[COLLECTION].count_documents({}) == 0 == db[PENDING].count_documents({})
+
+
+def test_events_no_panel_counts_are_not_queued(store, db):
+    viewed = event("jobs", "application_status_changed", status="viewed")
+    assert queue(store, viewed) is False
+    assert db[PENDING].count_documents({}) == 0
+
+
+def test_a_fold_of_many_events_sends_one_delta_per_document_at_its_last_version(store, db):
+    apply(store, published(26))
+    for n in range(5):
+        queue(store, seat("seat_booked", "w{}".format(n), minutes(n + 1)))
+    for n in range(3):
+        queue(store, event("ledger", "points_awarded", amount=2, at=minutes(n)))
+    deltas, folded = store.fold_live()
+    assert folded == 8 and db[PENDING].count_documents({}) == 0
+    by_panel = {d["panel"]: d for d in deltas}
+    assert len(deltas) == 2
+    assert by_panel["class_seats"]["value"]["seats_left"] == 21
+    assert by_panel["class_seats"]["version"] == 6
+    assert by_panel["class_seats"]["event_time"] == minutes(5).isoformat()
+    assert (by_panel["points_today"]["value"], by_panel["points_today"]["version"]) == (6, 3)
+    assert store.fold_live() == ([], 0)
+
+
+def test_an_event_that_cannot_be_read_back_is_dropped_not_blocking(store, db, caplog):
+    queue(store, event("ledger", "points_awarded", amount=2, at=minutes(1)))
+    db[PENDING].insert_one({"source": "ledger", "type": "points_awarded", "time": NOON,
+                            "data": {"amount": "two"}, "district": None})
+    queue(store, event("ledger", "points_awarded", amount=3, at=minutes(2)))
+    with caplog.at_level(logging.ERROR):
+        (delta,), folded = store.fold_live()
+    assert (folded, delta["value"]) == (3, 5) and "dropped" in caplog.text
+    assert db[PENDING].count_documents({}) == 0
+
+
+def test_a_fold_takes_at_most_its_limit_oldest_first(store, db):
+    apply(store, published(26))
+    for n in range(5):
+        queue(store, seat("seat_booked", "w{}".format(n), minutes(n + 1)))
+    deltas, folded = store.fold_live(limit=2)
+    assert folded == 2 and deltas[0]["value"]["seats_left"] == 24
+    assert db[PENDING].count_documents({}) == 3
+    deltas, folded = store.fold_live(limit=10)
+    assert folded == 3 and deltas[0]["value"]["seats_left"] == 21
+
+
+def test_concurrent_folds_apply_each_event_once(store, db):
+    # A counter, not seats: adding is what a second application would show.
+    for n in range(60):
+        queue(store, event("ledger", "points_awarded", amount=1, at=minutes(1)))
+    folds = eventlet.GreenPool()
+    results = [folds.spawn(store.fold_live, 7) for _ in range(3)]
+    folded = sum(result.wait()[1] for result in results)
+    for _ in range(60 // 7 + 1):  # what the three left
+        folded += store.fold_live(7)[1]
+    assert folded == 60 and db[PENDING].count_documents({}) == 0
+    assert store.live_snapshot(NOON)["panels"]["points_today"]["awarded"]["value"] == 60
 
 
 # ---- class seats ----------------------------------------------------------------------------
@@ -217,7 +283,7 @@ class Commands(monitoring.CommandListener):
         self.names = []
 
     def started(self, event):
-        if event.command_name in ("find", "findAndModify", "update", "insert"):
+        if event.command_name in ("find", "findAndModify", "update", "insert", "delete"):
             self.names.append(event.command_name)
 
     def succeeded(self, event):
@@ -232,11 +298,14 @@ def test_commands_per_event_and_per_snapshot(mongo_uri, db):
     client = MongoClient(mongo_uri, tz_aware=True, event_listeners=[commands])
     counted = LiveOnly(client[db.name])
     try:
-        apply(counted, event("learning", "quiz_passed", passed_at=NOON))
-        assert commands.names == ["findAndModify"]
+        queue(counted, event("learning", "quiz_passed", passed_at=NOON))
+        assert commands.names == ["insert"]  # a handler's, in its transaction
+        queue(counted, published(26))
+        for n in range(20):
+            queue(counted, seat("seat_booked", "w{}".format(n), minutes(1)))
         commands.names.clear()
-        apply(counted, published(26))
-        assert commands.names == ["update", "findAndModify"]
+        counted.fold_live()  # however many events: one bulk write
+        assert commands.names == ["find", "delete", "update", "find"]
         commands.names.clear()
         counted.live_snapshot(NOON)
         assert commands.names == ["find", "find", "find"]
@@ -252,7 +321,7 @@ class LiveProbe:
 
     @rpc
     def send(self, deltas):
-        self.live.publish(deltas)
+        self.live.publish_deltas(deltas)
 
 
 @pytest.fixture
@@ -300,7 +369,7 @@ def test_concurrent_workers_publish_through_their_own_producers(probe, received)
     publisher, = [d for d in probe.dependencies if isinstance(d, LivePublisher)]
     workers = eventlet.GreenPool()
     for version in range(30):
-        workers.spawn(publisher.publish, [{"panel": "points_today", "key": "awarded",
+        workers.spawn(publisher.publish_deltas, [{"panel": "points_today", "key": "awarded",
                                            "period": TODAY, "value": version,
                                            "version": version, "event_time": NOON.isoformat()}])
     workers.waitall()
@@ -323,7 +392,7 @@ def test_a_broker_that_is_down_loses_the_deltas_quietly(caplog):
     publisher.setup()
     try:
         with caplog.at_level(logging.WARNING):
-            publisher.publish([{"panel": "points_today", "key": "awarded", "value": 1}])
+            publisher.publish_deltas([{"panel": "points_today", "key": "awarded", "value": 1}])
         assert "live deltas not published" in caplog.text
     finally:
         publisher.stop()

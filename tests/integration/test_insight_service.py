@@ -3,23 +3,33 @@ worker's picture from the events other services publish (once per event),
 their own view with tags and what they rest on, pushes that reach exactly a
 segment less the opted-out, once, also when repeated and when the fan-out
 is interrupted and resumed, the inbox read and unread, staff's reasoned
-look logged first, and bad input refused with nothing written."""
+look logged first, the live view's deltas folded from a burst of events
+(and from events a stopped fold left), and bad input refused with nothing
+written."""
+import json
 import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from kombu import Connection, Queue
 
 from services.insight import fanout
+from services.insight.live import PENDING
+from services.insight.live_publisher import EXCHANGE as LIVE_EXCHANGE
 from services.insight.schemas import SENT
 from services.insight.service import InsightService
 from services.insight.tags import DEFAULT_RULES
 from shared.clock import utcnow
+from shared.event_schemas import EVENT_SCHEMAS
+from shared.events import new_event, read_event
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from tests.support.broker import wait_for
 from tests.support.callers import STAFF, worker
+from tests.support.event_samples import sample
 
 SERVICE = InsightService
-CONFIG = {"INSIGHT_PUSH_SECONDS": "0.2", "INSIGHT_PUSH_BATCH": "2", "LIVE_VISIT_HOURS": "6"}
+CONFIG = {"INSIGHT_PUSH_SECONDS": "0.2", "INSIGHT_PUSH_BATCH": "2", "LIVE_VISIT_HOURS": "6",
+          "LIVE_FOLD_SECONDS": "0.2"}
 SERVICE_CONFIG = CONFIG
 DISTRICT, OTHER_DISTRICT = "武原街道", "通元镇"
 
@@ -312,3 +322,62 @@ def test_a_worker_may_not_call_staff_rpcs(service, rpc_as):
                  lambda: mine.preview_segment({})):
         with pytest.raises(Forbidden):
             call()
+
+
+# ---- the live view ------------------------------------------------------------------------
+
+@pytest.fixture
+def class_seats(amqp_uri):
+    """The class_seats deltas on insight.live, read by a queue of the test's own
+    (declaring the exchange too, as insight does)."""
+    with Connection(amqp_uri) as connection:
+        queue = Queue("test-live-" + uuid.uuid4().hex[:8], exchange=LIVE_EXCHANGE,
+                      routing_key="class_seats", exclusive=True,
+                      auto_delete=True)(connection.channel())
+        queue.declare()
+        seen = []
+
+        def read(class_id):
+            while (message := queue.get(no_ack=True)) is not None:
+                seen.append(json.loads(message.body))
+            return [delta for delta in seen if delta["key"] == class_id]
+        yield read
+
+
+def class_published(class_id, seats):
+    starts_at = utcnow() + timedelta(days=2)
+    return dict(sample(EVENT_SCHEMAS[("courses", "class_published")]()), class_id=class_id,
+                seats=seats, starts_at=starts_at, ends_at=starts_at + timedelta(hours=2))
+
+
+def seats_left_shown(class_seats, class_id, seats_left):
+    """Waits for the delta at the class's highest version to show ``seats_left``."""
+    def shown():
+        deltas = class_seats(class_id)
+        return deltas and max(deltas, key=lambda d: d["version"])["value"]["seats_left"] \
+            == seats_left and deltas
+    return wait_for(shown, what="{} seats left on the live view".format(seats_left))
+
+
+def test_a_burst_of_bookings_reaches_the_live_view_each_once(run_service, publish,
+                                                             class_seats):
+    """Each handler's commit starts a fold: the timer here waits an hour."""
+    store = run_service(InsightService, **dict(CONFIG, LIVE_FOLD_SECONDS="3600")).store
+    class_id = "live-" + uuid.uuid4().hex[:8]
+    publish("courses", "class_published", class_published(class_id, 26))
+    for n in range(20):
+        publish("courses", "seat_booked", {"class_id": class_id, "worker_id": "w{}".format(n),
+                                           "at": utcnow()})
+    deltas = seats_left_shown(class_seats, class_id, 6)
+    assert max(d["version"] for d in deltas) == 21  # published, then 20 bookings
+    assert store.db[PENDING].count_documents({}) == 0
+
+
+def test_events_a_stopped_fold_left_are_folded_by_the_timer(service, store, class_seats):
+    """A process that committed its handler and stopped before its fold."""
+    class_id = "live-" + uuid.uuid4().hex[:8]
+    envelope = read_event(new_event("courses", "class_published",
+                                    class_published(class_id, 30), now=utcnow()))
+    store.in_transaction(lambda session: store.queue_live(
+        "courses", "class_published", envelope["data"], envelope, None, session))
+    seats_left_shown(class_seats, class_id, 30)

@@ -12,7 +12,7 @@ from services.insight import facts
 from services.insight.schemas import FACTS, OPS, PushRequest, TagRuleRequest
 from services.insight.segments import audience_query, segment_query
 from services.insight.service import InsightService
-from services.insight.live_publisher import LivePublisher
+from services.insight.live_folder import LiveFolder
 from services.insight.tags import DEFAULT_RULES, OPERATORS, rule_holds, tags_of
 from shared.errors import NotFound
 from shared.event_schemas import EVENT_SCHEMAS
@@ -181,4 +181,4 @@ def test_insight_publishes_no_domain_events_and_the_archive_does_not_take_its_me
     bound = {b.exchange.name for b in archive_queue().bindings}
     assert "insight.events" not in bound and "insight.live" not in bound
     assert not issubclass(InsightService, EventSource)  # no outbox relay
-    assert isinstance(InsightService.relay, LivePublisher)
+    assert isinstance(InsightService.relay, LiveFolder)
