@@ -1,57 +1,72 @@
-"""The state of every service's database, to show a request wrote nothing
-(the e2e ``nothing_written`` fixture)."""
+"""Whether requests wrote to any service's database (the e2e
+``nothing_written`` fixture), told by a change stream over the whole server:
+reading every document before and after grew with everything the suite had
+written (seconds a check once schemathesis had run), while the stream costs
+the same whatever the databases hold.
+
+Earlier requests' events may still be being applied (a registration opens a
+ledger account, insight keeps the worker's picture, ...): the check starts
+once no write came for QUIET_SECONDS and no event waits to be published."""
 import time
 
 from shared.outbox import EmbeddedOutbox
+from shared.topology import service_classes
 
-# Earlier requests' events may still be being applied (a registration opens a
-# ledger account, insight keeps the worker's picture, ...): the databases
-# count as settled once nothing changed for this long and no event waits to
-# be published.
 QUIET_SECONDS = 0.5
 SETTLE_TIMEOUT_SECONDS = 30
+AWAIT_MS = 100
 
 
-def snapshot(databases):
-    """Every document of every collection of every database, by (database, collection)."""
-    return {(db.name, name): sorted(db[name].find(), key=lambda doc: str(doc["_id"]))
-            for db in databases for name in db.list_collection_names()}
+def embedded_outbox_collections():
+    """Collections of any service that keep their events in their documents."""
+    return sorted({name for cls in service_classes()
+                   for name in cls.store.store_class.EMBEDDED_OUTBOXES})
 
 
-def unpublished(state):
+def unpublished(databases, embedded):
     """Whether an event is written but not yet published (its relay is at it)."""
-    return any((collection == "outbox" and doc.get("sent_at") is None)
-               or doc.get(EmbeddedOutbox.FIELD)
-               for (_, collection), docs in state.items() for doc in docs)
+    return any(db.outbox.find_one({"sent_at": None}, {"_id": 1}) is not None
+               or any(db[name].find_one({EmbeddedOutbox.FIELD + ".0": {"$exists": True}},
+                                        {"_id": 1}) is not None for name in embedded)
+               for db in databases)
 
 
-def settled(databases):
-    """A snapshot taken once the databases stopped changing."""
-    deadline = time.monotonic() + SETTLE_TIMEOUT_SECONDS
-    previous = snapshot(databases)
+def written(stream, seconds):
+    """The "database.collection" names the stream reports within ``seconds``
+    (less if it is drained sooner: ``seconds`` = 0 reads what has come)."""
+    names, ends = set(), time.monotonic() + seconds
     while True:
-        time.sleep(QUIET_SECONDS)
-        current = snapshot(databases)
-        if current == previous and not unpublished(current):
-            return current
+        change = stream.try_next()
+        if change is not None:
+            names.add("{}.{}".format(change["ns"]["db"], change["ns"].get("coll")))
+        elif time.monotonic() >= ends:
+            return names
+
+
+def settle(stream, databases, embedded):
+    deadline = time.monotonic() + SETTLE_TIMEOUT_SECONDS
+    while written(stream, QUIET_SECONDS) or unpublished(databases, embedded):
         assert time.monotonic() < deadline, "the databases did not settle"
-        previous = current
-
-
-def changed(before, after):
-    return sorted("{}.{}".format(*key) for key in before.keys() | after.keys()
-                  if before.get(key) != after.get(key))
 
 
 def nothing_written_check(system_databases):
     """Use as ``with nothing_written():`` around requests that must not write
     to any service's database."""
+    names = sorted({db.name for db in system_databases})
+    client = system_databases[0].client
+    embedded = embedded_outbox_collections()
+
     class Check:
         def __enter__(self):
-            self.before = settled(system_databases)
+            self.stream = client.watch([{"$match": {"ns.db": {"$in": names}}}],
+                                       max_await_time_ms=AWAIT_MS)
+            settle(self.stream, system_databases, embedded)
 
         def __exit__(self, kind, *rest):
-            if kind is None:
-                written = changed(self.before, snapshot(system_databases))
-                assert not written, "the database changed: " + ", ".join(written)
+            try:
+                if kind is None:
+                    changed = written(self.stream, 0)
+                    assert not changed, "the database changed: " + ", ".join(sorted(changed))
+            finally:
+                self.stream.close()
     return Check
