@@ -41,6 +41,8 @@ PANEL_PERIODS = {STATION_PROBLEMS: DAY, VOLUNTEERING_WEEK: WEEK, JOB_APPLICATION
                  QUIZ_BY_DISTRICT: DAY, POINTS_TODAY: DAY}
 PANELS = (CLASS_SEATS, STATION_VISITS) + tuple(PANEL_PERIODS)
 
+# The events a panel counts by the worker's district (insight's copy of it).
+COUNTED_BY_DISTRICT = {("learning", "quiz_passed")}
 UNKNOWN_DISTRICT = "未知"
 # services/jobs/schemas.py NO_REPLY: the status an unanswered application
 # lapses to (a test checks the two agree; insight does not import jobs).

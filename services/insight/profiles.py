@@ -30,9 +30,16 @@ class ProfilesMixin:
             self.db.profiles.update_one({"_id": data["worker_id"]},
                                         {"$max": {"registered_at": at}}, session=session)
 
-    def apply_change(self, change, session):
-        """Apply facts.Change to its worker's profile (made if new); the
-        worker's district as kept, for the live counters."""
+    def apply_change(self, change, session, with_district=False):
+        """Apply facts.Change to its worker's profile (made if new); with
+        ``with_district``, returns the worker's district as kept (a live
+        counter by district). One command either way; the document comes
+        back only when it is read (the embedded server also scans the whole
+        collection for a findAndModify, but finds an update's by its _id)."""
+        if not with_district:
+            self.db.profiles.update_one({"_id": change.worker_id}, update_of(change),
+                                        upsert=True, session=session)
+            return None
         profile = self.db.profiles.find_one_and_update(
             {"_id": change.worker_id}, update_of(change), upsert=True,
             projection={"district": 1}, return_document=ReturnDocument.AFTER,

@@ -20,6 +20,7 @@ from services.insight import fanout, schemas, views
 from services.insight.config import InsightSettings
 from services.insight.facts import change_of
 from services.insight.live_folder import LiveFolder
+from services.insight.live_rules import COUNTED_BY_DISTRICT
 from services.insight.segments import audience_query, segment_query, stored_filters
 from services.insight.storage import InsightStore
 from shared.caller import UNION_STAFF
@@ -240,7 +241,9 @@ class InsightService(ServiceBase, EventConsumer):
         and shared/inbox.py loaded ``data`` with that type's schema."""
         source, event_type = envelope["source"], envelope["type"]
         change = change_of(source, event_type, data)
-        district = self.store.apply_change(change, session) if change else None
+        by_district = (source, event_type) in COUNTED_BY_DISTRICT
+        district = self.store.apply_change(change, session, with_district=by_district) \
+            if change else None
         return self.store.queue_live(source, event_type, data, envelope, district, session)
 
     def _identity(self, data, envelope, session, at, registered=False):

@@ -381,3 +381,14 @@ def test_events_a_stopped_fold_left_are_folded_by_the_timer(service, store, clas
     store.in_transaction(lambda session: store.queue_live(
         "courses", "class_published", envelope["data"], envelope, None, session))
     seats_left_shown(class_seats, class_id, 30)
+
+
+def test_a_quiz_pass_counts_under_the_district_insight_keeps(service, store, publish,
+                                                             as_staff):
+    me = registered(publish, worker(), unique_platform(), district=OTHER_DISTRICT)
+    wait_profiles(store, [me.id])
+    publish("learning", "quiz_passed", {"worker_id": me.id, "quiz_id": "q-1",
+                                        "quiz_title": "第3期", "score": 90,
+                                        "passed_at": utcnow()})
+    wait_for(lambda: as_staff.show_live_demand()["panels"]["quiz_by_district"] == {
+        OTHER_DISTRICT: {"value": 1, "version": 1}}, what="the pass under its district")
