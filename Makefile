@@ -48,7 +48,7 @@ run: setup rabbitmq console
 
 ## make test: the whole suite against the real RabbitMQ and the embedded MongoDB
 test: setup rabbitmq console chromium
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m scripts.test_suite $(PYTEST_ARGS)
 
 ## make bench: the benchmarks under bench/
 bench: setup rabbitmq
