@@ -142,6 +142,7 @@ def broker_is_ours():
 
 
 @pytest.mark.slow
+@pytest.mark.exclusive
 @pytest.mark.skipif(not broker_is_ours(), reason="needs rabbitmqctl for this machine's broker")
 def test_after_a_broker_restart_an_event_left_in_the_outbox_is_applied_once(
         subscriber, identity_store, identity_db, make_registration, rpc_as, audit):

@@ -15,6 +15,7 @@ from services.feeds import backfills
 from services.feeds.amqp import HandlerQueues
 from services.feeds.config import SETTINGS
 from services.feeds.service import FeedsService
+from services.insight.config import SETTINGS as INSIGHT_SETTINGS
 from services.insight.service import InsightService
 from shared.clock import utcnow
 from shared.config import DEFAULTS
@@ -29,8 +30,8 @@ from tests.support.event_samples import sample
 
 SERVICE = FeedsService
 SERVICE_CONFIG = dict({name: DEFAULTS[name] for name in SETTINGS}, FEEDS_SEND_SECONDS=0.1)
-INSIGHT_CONFIG = {"INSIGHT_PUSH_SECONDS": "0.2", "INSIGHT_PUSH_BATCH": "2",
-                  "LIVE_VISIT_HOURS": "6"}
+INSIGHT_CONFIG = dict({name: DEFAULTS[name] for name in INSIGHT_SETTINGS},
+                      INSIGHT_PUSH_SECONDS="0.2", INSIGHT_PUSH_BATCH="2")
 RETENTION_DAYS = float(DEFAULTS["ARCHIVE_RETENTION_DAYS"])
 
 

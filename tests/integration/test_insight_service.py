@@ -14,12 +14,14 @@ import pytest
 from kombu import Connection, Queue
 
 from services.insight import fanout
+from services.insight.config import SETTINGS
 from services.insight.live import PENDING
 from services.insight.live_publisher import EXCHANGE as LIVE_EXCHANGE
 from services.insight.schemas import SENT
 from services.insight.service import InsightService
 from services.insight.tags import DEFAULT_RULES
 from shared.clock import utcnow
+from shared.config import DEFAULTS
 from shared.event_schemas import EVENT_SCHEMAS
 from shared.events import new_event, read_event
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -28,8 +30,8 @@ from tests.support.callers import STAFF, worker
 from tests.support.event_samples import sample
 
 SERVICE = InsightService
-CONFIG = {"INSIGHT_PUSH_SECONDS": "0.2", "INSIGHT_PUSH_BATCH": "2", "LIVE_VISIT_HOURS": "6",
-          "LIVE_FOLD_SECONDS": "0.2"}
+CONFIG = dict({name: DEFAULTS[name] for name in SETTINGS}, INSIGHT_PUSH_SECONDS="0.2",
+              INSIGHT_PUSH_BATCH="2", LIVE_FOLD_SECONDS="0.2")
 SERVICE_CONFIG = CONFIG
 DISTRICT, OTHER_DISTRICT = "武原街道", "通元镇"
 
