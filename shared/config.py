@@ -73,8 +73,10 @@ DEFAULTS = {
     # insight: how often queued pushes are fanned out to their segment's
     # inboxes, and how many notifications one write inserts.
     "INSIGHT_PUSH_SECONDS": "1",
-    "LIVE_FOLD_SECONDS": "2",
     "INSIGHT_PUSH_BATCH": "500",
+    # insight: how often live events a failed fold left queued are folded
+    # again (each event asks for a fold as its handler commits).
+    "LIVE_FOLD_SECONDS": "2",
     # insight: the live view's station visits cover this many last hours.
     "LIVE_VISIT_HOURS": "6",
     "PORT": "8000",

@@ -12,7 +12,7 @@ from shared.outbox import EmbeddedOutbox, Outbox
 # A few quick retries settle ordinary races (the loser then sees the winner's
 # write, e.g. a duplicate key) without holding a request for long: at most
 # about 2.5 s of pauses in all, enough for several writers of one hot
-# document (a class's live figure in a rush) on a loaded machine.
+# document (the free places of a volunteer shift) on a loaded machine.
 TRANSACTION_ATTEMPTS = 8
 BACKOFF_SECONDS = 0.01
 

@@ -23,11 +23,10 @@ from datetime import timedelta
 
 from pymongo import ASCENDING, UpdateOne
 
-from shared.events import schema_for
-
 from services.insight.live_rules import (CLASS_SEATS, PANEL_PERIODS, STATION_VISITS,
                                          as_utc, current_periods, delta_of,
                                          live_changes, snapshot_of, visits_since)
+from shared.events import schema_for
 
 log = logging.getLogger(__name__)
 

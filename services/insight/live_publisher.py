@@ -23,9 +23,9 @@ ACQUIRE_TIMEOUT_SECONDS = 2
 
 
 class LivePublisher(DependencyProvider):
-    """Injects itself: ``publish_deltas(deltas)`` (insight's LiveFolder is one). One pool of producers per
-    container, as many as its workers, so concurrent handlers never share a
-    channel."""
+    """Injects itself: ``publish_deltas(deltas)`` (insight's LiveFolder is
+    one). One pool of producers per container, as many as its workers, so
+    concurrent handlers never share a channel."""
 
     def setup(self):
         size = self.container.config.get("max_workers", 10)
