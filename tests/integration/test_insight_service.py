@@ -86,11 +86,11 @@ def test_a_worker_s_picture_is_built_from_the_events_once_each(service, store, p
     publish("learning", "quiz_passed", {"worker_id": me.id, "quiz_id": "q-1",
                                         "quiz_title": "第3期", "score": 90,
                                         "passed_at": utcnow()})
-    wait_for(lambda: (store.db.profiles.find_one({"_id": me.id}) or {}).get(
-        "quiz_passes") == 1 and store.db.profiles.find_one({"_id": me.id})["station_visits"] == 4
-        and store.db.profiles.find_one({"_id": me.id}).get("member")
-        and store.db.profiles.find_one({"_id": me.id}).get("volunteer_hours") == 2.5,
-        what="the picture")
+    # Each source's events come through a queue of their own: wait for every one of them.
+    every_source = {"quiz_passes": 1, "station_visits": 4, "member": True,
+                    "volunteer_hours": 2.5, "applications": 1, "district": DISTRICT}
+    wait_for(lambda: every_source.items() <= (store.db.profiles.find_one({"_id": me.id})
+                                              or {}).items(), what="the picture")
 
     mine = rpc_as(me).insight.get_my_insight()
     facts = {fact["fact"]: fact["value"] for fact in mine["facts"]}
