@@ -52,3 +52,42 @@ class CpuMeter:
         wall = self.clock() - wall0
         return {name: round((cpu_seconds(pids) - cpu0[name]) / wall, 2) if pids and wall > 0
                 else float("nan") for name, pids in self.groups.items()}
+
+
+def resident_mib(pids):
+    """(resident now, peak resident) of these processes together, in MiB,
+    from /proc's VmRSS and VmHWM (gone ones count 0). The peak covers each
+    process's whole life, so read under load it is the load's, at least."""
+    now = peak = 0
+    for pid in pids:
+        try:
+            with open("/proc/{}/status".format(pid)) as status:
+                fields = dict(line.split(":", 1) for line in status if ":" in line)
+        except OSError:
+            continue
+        now += int(fields.get("VmRSS", "0 kB").split()[0])
+        peak += int(fields.get("VmHWM", "0 kB").split()[0])
+    return round(now / 1024, 1), round(peak / 1024, 1)
+
+
+def children(pid):
+    """The processes ``pid`` started (e.g. gunicorn's workers)."""
+    found = []
+    for child in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open("/proc/{}/stat".format(child)) as stat:
+                parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+        except OSError:
+            continue
+        if parent == pid:
+            found.append(int(child))
+    return found
+
+
+def resident_by_service(system):
+    """{name: (resident MiB, peak MiB)} of a running system's services and
+    its gateway, each with the processes it started (scripts/system.py)."""
+    groups = dict(system.services, gateway=[system.gateway] if system.gateway else [])
+    return {name: resident_mib([pid for p in processes if p.poll() is None
+                                for pid in [p.pid] + children(p.pid)])
+            for name, processes in groups.items()}

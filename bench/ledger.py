@@ -19,7 +19,11 @@ first-pass upsert, account update, entry, lot, outbox; a daily-cap read when
 the rule has a cap) plus publishing its ``points_awarded`` and marking it
 sent; the bare publish is one confirmed message. The CPU the ledger and the
 embedded database used while applying says which was the limit (one core is
-all the embedded server, a single Python process, can use).
+all the embedded server, a single Python process, can use). The ledger's
+database commands per applied event are counted in its process (pymongo's
+command monitoring, read by RPC before and after: a count that carries over
+to mongod, where the embedded server's rate does not), and its resident
+memory is read with the backlog applied.
 
 Settings: BENCH_LEDGER_EVENTS (N, 2000), BENCH_LEDGER_WORKERS (W, 300),
 BENCH_LEDGER_DRAIN_SECONDS (300: a run whose backlog is not applied by then
@@ -35,7 +39,7 @@ from datetime import datetime, timezone
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from bench import measure as m
-from bench.cpu import CpuMeter, embedded_mongo_pids
+from bench.cpu import CpuMeter, children, embedded_mongo_pids, resident_mib
 from bench.publishing import Publisher
 from services.ledger import reports
 from shared.caller import UNION_STAFF, Caller
@@ -80,6 +84,10 @@ class RunFigures:
     drift: int                # reconciliation mismatches (must be 0)
     ledger_cores: float       # CPU while applying: which side was the limit
     database_cores: float     # (NaN for a real MongoDB: not on this machine)
+    commands_per_event: float  # the ledger's database commands per applied event
+    commands: dict            # {command name: per applied event}
+    ledger_resident_mib: float  # the ledger's memory, read with the backlog applied
+    ledger_peak_mib: float
 
 
 @dataclass
@@ -90,7 +98,8 @@ class LedgerResult(m.MedianOfRuns):
 
     def to_dict(self):
         names = ("publish_per_s", "applied_per_s", "ratio", "publish_seconds",
-                 "apply_seconds", "drift", "ledger_cores", "database_cores")
+                 "apply_seconds", "drift", "ledger_cores", "database_cores",
+                 "commands_per_event", "ledger_resident_mib", "ledger_peak_mib")
         return {"settings": asdict(self.settings),
                 "medians": {n: asdict(self.figure(n)) for n in names},
                 "runs": [asdict(r) for r in self.runs],
@@ -127,11 +136,24 @@ class Ledger:
     def entries(self):
         return self.db.entries.estimated_document_count()
 
+    def rpc(self):
+        return ClusterRpcProxy({"AMQP_URI": self.amqp_uri},
+                               context_data={"caller": STAFF.to_context()}, timeout=30)
+
+    def commands(self):
+        """{command name: count} the ledger process sent its database so far
+        (pymongo's command monitoring, in the process: shared/mongo.py)."""
+        if len(self.processes()) != 1:
+            raise RuntimeError("commands are counted per process: run one ledger process")
+        with self.rpc() as rpc:
+            return rpc.ledger.report_database_commands()["commands"]
+
+    def memory(self):
+        return resident_mib([pid for p in self.processes() for pid in [p.pid] + children(p.pid)])
+
     def use_rule(self):
         """Earn POINTS per class attended (other rules kept as they are)."""
-        with ClusterRpcProxy({"AMQP_URI": self.amqp_uri},
-                             context_data={"caller": STAFF.to_context()},
-                             timeout=30) as rpc:
+        with self.rpc() as rpc:
             current = rpc.ledger.get_rules()
             rules = [r for r in current["rules"] if r["code"] != RULE["code"]] + [RULE]
             rpc.ledger.set_rules({"rules": rules, "based_on_version": current["version"]})
@@ -172,6 +194,7 @@ def run_once(ledger, publisher, worker_ids, settings):
     """One run; returns (RunFigures, failures)."""
     envelopes = backlog(worker_ids, settings.events)
     before = ledger.entries()
+    commands_before = ledger.commands()
     ledger.signal(signal.SIGSTOP)
     try:
         started = time.perf_counter()
@@ -189,6 +212,8 @@ def run_once(ledger, publisher, worker_ids, settings):
         time.sleep(POLL_SECONDS)
         applied = ledger.entries() - before
     cores = meter.stop()
+    resident, peak = ledger.memory()
+    commands = commands_spent(commands_before, ledger.commands(), settings.events)
     apply_seconds = time.perf_counter() - resumed if applied >= settings.events else float("nan")
     report = reports.reconcile_at_one_time(ledger.db)
     failures = []
@@ -205,7 +230,16 @@ def run_once(ledger, publisher, worker_ids, settings):
         publish_per_s=publish_rate, apply_seconds=round(apply_seconds, 3),
         applied=applied, applied_per_s=applied_rate, ratio=applied_rate / publish_rate,
         drift=len(report["mismatches"]), ledger_cores=cores["ledger"],
-        database_cores=cores["database"]), failures
+        database_cores=cores["database"], commands_per_event=round(sum(commands.values()), 3),
+        commands=commands, ledger_resident_mib=resident, ledger_peak_mib=peak), failures
+
+
+def commands_spent(before, after, events):
+    """{command name: per event} between two readings of the ledger's counts.
+    Includes what its timers did meanwhile (the relay's catch-up, expiry):
+    a backlog takes seconds, the timers a few commands a second."""
+    return {name: round((count - before.get(name, 0)) / events, 3)
+            for name, count in sorted(after.items()) if count > before.get(name, 0)}
 
 
 def measure(target, settings, repeats, progress=None):
@@ -225,10 +259,11 @@ def measure(target, settings, repeats, progress=None):
             result.failures += ["run {}: {}".format(repeat + 1, f) for f in failures]
             say("  run {}/{}: {:,} events published in {:.2f} s ({:,.0f}/s), applied in "
                 "{:.2f} s ({:,.1f}/s), ratio {:.3f}, drift {}, cores: ledger {}, "
-                "database {}{}".format(
+                "database {}, {:.2f} commands/event {}, ledger {:.0f} MiB{}".format(
                     repeat + 1, repeats, figures.events, figures.publish_seconds,
                     figures.publish_per_s, figures.apply_seconds, figures.applied_per_s,
                     figures.ratio, figures.drift, figures.ledger_cores, figures.database_cores,
+                    figures.commands_per_event, figures.commands, figures.ledger_resident_mib,
                     "" if not failures else "  FAIL: " + "; ".join(failures)))
     finally:
         ledger.signal(signal.SIGCONT)  # never leave it paused
@@ -250,7 +285,10 @@ ROWS = (("publish_per_s", "published/s (bare publish)"),
         ("apply_seconds", "backlog applied in (s)"),
         ("drift", "reconciliation drift"),
         ("ledger_cores", "ledger CPU applying (cores)"),
-        ("database_cores", "database CPU applying (cores)"))
+        ("database_cores", "database CPU applying (cores)"),
+        ("commands_per_event", "database commands per event"),
+        ("ledger_resident_mib", "ledger resident memory (MiB)"),
+        ("ledger_peak_mib", "ledger peak resident (MiB)"))
 
 
 def format_table(result):
@@ -259,6 +297,9 @@ def format_table(result):
              "the ledger paused, then applied; median of {} run(s) (min–max)".format(
                  s.events, s.workers, len(result.runs))]
     lines += m.median_rows(result, ROWS, 30)
+    if result.runs:
+        lines.append("database commands per event, by name (run 1): " + ", ".join(
+            "{} {}".format(name, n) for name, n in result.runs[0].commands.items()))
     lines.append("checks: every event applied, zero drift: " + (
         "PASS" if not result.failures else "FAIL: " + "; ".join(result.failures)))
     return "\n".join(lines)

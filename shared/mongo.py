@@ -5,8 +5,11 @@ one MongoClient per container and lets the store class create its indexes,
 both in ``setup()``, and hands each worker a store object with domain verbs,
 so no pymongo call appears in a service's entrypoints.
 """
+import threading
+from collections import Counter
+
 from nameko.extensions import DependencyProvider
-from pymongo import MongoClient
+from pymongo import MongoClient, monitoring
 
 
 def database_name(prefix, service_name):
@@ -19,6 +22,34 @@ def database_name(prefix, service_name):
 SERVER_SELECTION_TIMEOUT_MS = 2000
 
 
+class CommandCounter(monitoring.CommandListener):
+    """Every command this process's clients sent, by name (pymongo's command
+    monitoring): what an operation costs the database, a count that carries
+    over from the embedded server to mongod where its timings do not."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._counts = Counter()
+
+    def started(self, event):
+        with self._lock:
+            self._counts[event.command_name] += 1
+
+    def succeeded(self, event):
+        pass
+
+    def failed(self, event):
+        pass
+
+    def counts(self):
+        with self._lock:
+            return dict(self._counts)
+
+
+# One per process: every client connect() makes reports to it.
+COMMANDS = CommandCounter()
+
+
 def connect(uri):
     """A client for ``uri``. tz_aware so datetimes come back in UTC, not naive.
 
@@ -29,7 +60,8 @@ def connect(uri):
     test_faults.py), and mongod's default allows it too (a 100 ms journal
     interval). Production adds w=majority in MONGO_URI (deploy/)."""
     return MongoClient(uri, tz_aware=True, journal=True, connectTimeoutMS=5000,
-                       serverSelectionTimeoutMS=SERVER_SELECTION_TIMEOUT_MS)
+                       serverSelectionTimeoutMS=SERVER_SELECTION_TIMEOUT_MS,
+                       event_listeners=[COMMANDS])
 
 
 class MongoStore(DependencyProvider):

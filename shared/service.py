@@ -4,6 +4,7 @@ from shared.rpc import rpc
 
 from shared.caller import CallerProvider
 from shared.logs import RequestLogContext
+from shared.mongo import COMMANDS
 from shared.topology import Topology
 
 
@@ -24,6 +25,14 @@ class ServiceBase:
     @rpc
     def report_health(self):
         return {"service": self.name, "database": self.store.ping()}
+
+    @rpc
+    def report_database_commands(self):
+        """The commands this process sent its database so far, by name: what
+        an operation costs, read before and after it (bench/). Counts only:
+        nothing about anybody."""
+        counts = COMMANDS.counts()
+        return {"service": self.name, "commands": counts, "total": sum(counts.values())}
 
 
 class Settings(DependencyProvider):

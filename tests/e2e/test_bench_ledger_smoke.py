@@ -24,6 +24,10 @@ def test_the_ledger_benchmark_applies_a_small_backlog_with_no_drift(system, e2e_
     assert run.ratio == run.applied_per_s / run.publish_per_s
     # Both sides were found and measured (the e2e system runs the embedded server).
     assert run.ledger_cores > 0 and run.database_cores > 0
+    # Each applied event cost at least its inbox record and its entry, counted
+    # in the ledger's process; and the ledger's memory was read.
+    assert run.commands["insert"] >= 2 and run.commands_per_event >= run.commands["insert"]
+    assert run.ledger_resident_mib > 10 and run.ledger_peak_mib >= run.ledger_resident_mib
     table = result.table()
     assert "applied ÷ published" in table and "PASS" in table
     assert result.to_dict()["medians"]["drift"]["max"] == 0

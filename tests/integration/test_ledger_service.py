@@ -379,3 +379,15 @@ def test_bad_input_is_refused_with_a_code(as_staff, account, rpc_as):
         assert raised.value.code == code, (code, raised.value)
         assert raised.value.message
     assert mine.get_my_points()["balance"] == 5
+
+
+# ---- what a request costs the database ------------------------------------------
+
+def test_the_commands_a_request_sends_are_counted_in_the_process(account, rpc_as):
+    me = account(balance=5)
+    before = rpc_as(me).ledger.report_database_commands()
+    rpc_as(me).ledger.get_my_points()  # the account, then its lots expiring soon
+    after = rpc_as(me).ledger.report_database_commands()
+    assert after["service"] == "ledger"
+    assert after["commands"]["find"] - before["commands"]["find"] >= 2
+    assert after["total"] == sum(after["commands"].values()) > before["total"]

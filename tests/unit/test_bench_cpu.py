@@ -1,10 +1,11 @@
-"""bench/cpu.py reads CPU from /proc: it must see a busy process as busy."""
+"""bench/cpu.py reads CPU and memory from /proc: it must see a busy process as
+busy, and a process's children."""
 import os
 import subprocess
 import sys
 import time
 
-from bench.cpu import CpuMeter, cpu_seconds, embedded_mongo_pids
+from bench.cpu import CpuMeter, children, cpu_seconds, embedded_mongo_pids, resident_mib
 
 
 def test_a_spinning_process_shows_about_one_core_and_an_idle_one_none():
@@ -28,3 +29,18 @@ def test_a_process_that_is_gone_counts_nothing_and_no_server_is_found_on_a_free_
     assert cpu_seconds([os.getpid()]) > 0
     assert cpu_seconds([2 ** 22 + 1]) == 0
     assert embedded_mongo_pids("mongodb://127.0.0.1:1/?directConnection=true") == []
+
+
+def test_resident_memory_counts_each_process_and_finds_children():
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        time.sleep(0.3)  # started
+        alone = resident_mib([os.getpid()])
+        both = resident_mib([os.getpid()] + children(os.getpid()))
+        assert child.pid in children(os.getpid())
+        assert 0 < alone[0] <= alone[1]            # now, at most the peak
+        assert both[0] > alone[0] and both[1] > alone[1]
+        assert resident_mib([2 ** 22 + 1]) == (0, 0)  # a process that is gone
+    finally:
+        child.kill()
+        child.wait()
