@@ -1,6 +1,6 @@
 """The transactional outbox: an event is stored with the change that caused it.
 
-A store method writes its state change and ``Outbox.add(envelope)`` in one
+A store method writes its state change and ``Outbox.add_all(envelopes)`` in one
 MongoDB transaction, so a change without its event (or an event without its
 change) cannot exist. After the commit, ``OutboxRelay`` publishes the event and
 marks it sent; a timer re-publishes whatever is still unsent (a crash between
@@ -8,11 +8,12 @@ commit and publish, a broker that was down). Delivery is therefore at least
 once, and consumers drop repeats by event id (shared/inbox.py).
 """
 import logging
+import uuid
 from datetime import timedelta
 
 from nameko.events import EventDispatcher
 from nameko.timer import timer
-from pymongo import ASCENDING, ReturnDocument
+from pymongo import ASCENDING
 
 from shared.clock import utcnow
 from shared.mongo import store_of
@@ -38,31 +39,38 @@ class Outbox:
         db.outbox.create_index([("sent_at", ASCENDING),
                                 ("created_at", ASCENDING)])
 
-    def add(self, envelope, session):
-        self.collection.insert_one({
-            "_id": envelope["id"], "envelope": envelope, "type": envelope["type"],
-            "created_at": utcnow(), "sent_at": None, "claimed_until": None,
-            "publish_attempts": 0,
-        }, session=session)
+    def add_all(self, envelopes, session):
+        """Record ``envelopes`` in the caller's transaction, one write for all."""
+        if envelopes:
+            self.collection.insert_many([{
+                "_id": envelope["id"], "envelope": envelope, "type": envelope["type"],
+                "created_at": utcnow(), "sent_at": None, "claimed_until": None,
+                "publish_attempts": 0,
+            } for envelope in envelopes], session=session)
 
     def claim_stale(self, now=None):
-        """Claim unsent entries older than STALE_AFTER, one at a time, so two
-        relays (two processes of a service) do not publish the same batch."""
+        """Claim unsent entries older than STALE_AFTER (up to BATCH, oldest
+        first), so two relays (two processes of a service) do not publish
+        the same ones: a find on the index, then one write that claims those
+        still unclaimed with this call's own mark, and a read of what it
+        got. Three commands when there is something to claim, one when not
+        (the relay's timer asks every few seconds, in every service); a
+        findAndModify per entry would scan the whole outbox on the embedded
+        server, even to find nothing."""
         now = now or utcnow()
-        claimed = []
-        for _ in range(BATCH):
-            entry = self.collection.find_one_and_update(
-                {"sent_at": None, "created_at": {"$lt": now - STALE_AFTER},
-                 "$or": [{"claimed_until": None},
-                         {"claimed_until": {"$lt": now}}]},
-                {"$set": {"claimed_until": now + CLAIM_LEASE},
-                 "$inc": {"publish_attempts": 1}},
-                sort=[("created_at", ASCENDING)],
-                return_document=ReturnDocument.AFTER)
-            if entry is None:
-                break
-            claimed.append(entry["envelope"])
-        return claimed
+        stale = {"sent_at": None, "created_at": {"$lt": now - STALE_AFTER},
+                 "$or": [{"claimed_until": None}, {"claimed_until": {"$lt": now}}]}
+        ids = [entry["_id"] for entry in self.collection.find(
+            stale, {"_id": 1}, sort=[("created_at", ASCENDING)], limit=BATCH)]
+        if not ids:
+            return []
+        mark = uuid.uuid4().hex
+        self.collection.update_many(dict(stale, _id={"$in": ids}), {
+            "$set": {"claimed_until": now + CLAIM_LEASE, "claim": mark},
+            "$inc": {"publish_attempts": 1}})
+        return [entry["envelope"] for entry in self.collection.find(
+            {"_id": {"$in": ids}, "claim": mark}, {"envelope": 1},
+            sort=[("created_at", ASCENDING)])]
 
     def release(self, event_ids):
         """Give up the claim on entries a failed publish left unsent, so the

@@ -102,6 +102,5 @@ class BaseStore:
             raise
 
     def record_events(self, envelopes, session):
-        for envelope in envelopes:
-            self.outbox.add(envelope, session)
+        self.outbox.add_all(envelopes, session)
         return envelopes

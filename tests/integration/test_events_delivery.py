@@ -71,12 +71,12 @@ def test_the_change_and_its_event_are_committed_together(
     assert entry["envelope"]["data"]["worker_id"] == worker["_id"]
 
     # The event's write fails after it was made: the worker is not stored either.
-    original_add = Outbox.add
+    original_add = Outbox.add_all
 
-    def add_then_fail(self, envelope, session):
-        original_add(self, envelope, session)
+    def add_then_fail(self, envelopes, session):
+        original_add(self, envelopes, session)
         raise RuntimeError("outbox write failed")
-    monkeypatch.setattr(Outbox, "add", add_then_fail)
+    monkeypatch.setattr(Outbox, "add_all", add_then_fail)
     other = make_registration()
     with pytest.raises(RuntimeError):
         identity_store.create_worker(registration_fields(other), "hash", utcnow())
