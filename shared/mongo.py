@@ -23,27 +23,37 @@ SERVER_SELECTION_TIMEOUT_MS = 2000
 
 
 class CommandCounter(monitoring.CommandListener):
-    """Every command this process's clients sent, by name (pymongo's command
-    monitoring): what an operation costs the database, a count that carries
-    over from the embedded server to mongod where its timings do not."""
+    """Every command this process's clients sent, by name, and the time they
+    took as the client saw it (pymongo's command monitoring): what an
+    operation costs the database, a count that carries over from the
+    embedded server to mongod where its timings do not."""
 
     def __init__(self):
         self._lock = threading.Lock()
         self._counts = Counter()
+        self._micros = Counter()
 
     def started(self, event):
         with self._lock:
             self._counts[event.command_name] += 1
 
     def succeeded(self, event):
-        pass
+        self._took(event)
 
     def failed(self, event):
-        pass
+        self._took(event)
+
+    def _took(self, event):
+        with self._lock:
+            self._micros[event.command_name] += event.duration_micros
 
     def counts(self):
         with self._lock:
             return dict(self._counts)
+
+    def milliseconds(self):
+        with self._lock:
+            return {name: micros / 1000.0 for name, micros in self._micros.items()}
 
 
 # One per process: every client connect() makes reports to it.

@@ -28,11 +28,12 @@ class ServiceBase:
 
     @rpc
     def report_database_commands(self):
-        """The commands this process sent its database so far, by name: what
-        an operation costs, read before and after it (bench/). Counts only:
-        nothing about anybody."""
+        """The commands this process sent its database so far, by name, and
+        the milliseconds they took: what an operation costs, read before and
+        after it (bench/). Counts and times only: nothing about anybody."""
         counts = COMMANDS.counts()
-        return {"service": self.name, "commands": counts, "total": sum(counts.values())}
+        return {"service": self.name, "commands": counts, "total": sum(counts.values()),
+                "milliseconds": COMMANDS.milliseconds()}
 
 
 class Settings(DependencyProvider):
