@@ -33,6 +33,11 @@ DEFAULTS = {
     "LOG_DIR": "",
     "LOG_NAME": "",
     "MAX_WORKERS": "10",
+    # Handlers applied in batches (shared/batches.py; the ledger's earnings):
+    # the most events one transaction applies, and how long the first event
+    # of a quiet moment waits for others to join it.
+    "EVENT_BATCH_SIZE": "100",
+    "EVENT_BATCH_WAIT_MS": "5",
     # courses: upcoming bookings one worker may hold; minutes a waitlisted
     # worker has to confirm a seat offered to them (a class may set its own).
     "MAX_UPCOMING_BOOKINGS": "3",
@@ -146,5 +151,7 @@ def nameko_config():
         "MONGO_URI": setting("MONGO_URI"),
         "MONGO_DB_PREFIX": setting("MONGO_DB_PREFIX"),
         "max_workers": int_setting("MAX_WORKERS"),
+        "EVENT_BATCH_SIZE": int_setting("EVENT_BATCH_SIZE"),
+        "EVENT_BATCH_WAIT_MS": int_setting("EVENT_BATCH_WAIT_MS"),
         "serializer": "json",
     }

@@ -56,6 +56,11 @@ def message_key(handler_name, event_id):
     return "{}:{}".format(handler_name, event_id)
 
 
+def processed_record(key, envelope):
+    return {"_id": key, "type": envelope["type"], "source": envelope["source"],
+            "processed_at": utcnow()}
+
+
 class Inbox:
     def __init__(self, client, db):
         self.client = client
@@ -99,14 +104,64 @@ class Inbox:
         with self.client.start_session() as session:
             with session.start_transaction():
                 try:
-                    self.processed.insert_one(
-                        {"_id": key, "type": envelope["type"],
-                         "source": envelope["source"], "processed_at": utcnow()},
-                        session=session)
+                    self.processed.insert_one(processed_record(key, envelope), session=session)
                 except DuplicateKeyError:
                     session.abort_transaction()
                     return None  # applied before, or by a concurrent delivery
                 return apply(envelope, session)
+
+    # ---- batches (shared/batches.py) --------------------------------------------
+
+    def consume_batch(self, deliveries, apply, one_by_one):
+        """Apply ``deliveries`` ([(handler name, payload)]) in one transaction:
+        ``apply([(handler name, envelope)], session)`` for those not applied
+        before, returning the events it recorded. If the batch fails, each
+        delivery goes through ``one_by_one(handler name, payload)`` instead
+        (the handler's own retries, dead letter and requeue: a poison message
+        does not hold up the others). Returns ([may each be acknowledged],
+        the events recorded by the batch's commit)."""
+        readable = []
+        for index, (name, payload) in enumerate(deliveries):
+            try:
+                readable.append((index, name, payload, read_event(payload)))
+            except (ValidationError, UnknownEvent, TypeError) as exc:
+                self.dead_letter(name, payload, "invalid event: {!r}".format(exc), 0)
+        try:
+            recorded = retrying_conflicts(lambda: self._apply_batch_once(
+                [(name, envelope) for _, name, _, envelope in readable], apply))
+            return [True] * len(deliveries), recorded
+        except Exception:  # any failure: each delivery on its own, as if unbatched
+            log.warning("a batch of %d events failed: applying them one by one",
+                        len(readable), exc_info=True)
+        applied = [True] * len(deliveries)
+        for index, name, payload, _ in readable:
+            applied[index] = self._consumed_alone(name, payload, one_by_one)
+        return applied, []
+
+    @staticmethod
+    def _consumed_alone(name, payload, one_by_one):
+        try:
+            one_by_one(name, payload)
+            return True
+        except Exception:  # transient: the message goes back to its queue
+            return False
+
+    def _apply_batch_once(self, events, apply):
+        """One transaction: the events not applied before (nor twice in the
+        batch) recorded as processed, then applied; the events recorded."""
+        fresh = {message_key(name, envelope["id"]): (name, envelope)
+                 for name, envelope in events}
+        with self.client.start_session() as session:
+            with session.start_transaction():
+                for done in self.processed.find({"_id": {"$in": list(fresh)}}, {"_id": 1},
+                                                session=session):
+                    del fresh[done["_id"]]
+                if not fresh:
+                    return []
+                self.processed.insert_many(
+                    [processed_record(key, envelope) for key, (_, envelope) in fresh.items()],
+                    session=session)
+                return apply(list(fresh.values()), session)
 
     def dead_letter(self, handler_name, payload, error, attempts):
         event_id = payload.get("id") if isinstance(payload, dict) else None
@@ -137,6 +192,26 @@ class InboxProvider(DependencyProvider):
         return Inbox(store.client, store.db)
 
 
+def one_event(source, event_type, method):
+    """``method(self, data, envelope, session)`` as the function that applies
+    one message (its payload) through the inbox, then publishes what it
+    recorded. Also what a dead letter's replay, and a failed batch, call."""
+    def apply_one(self, payload):
+        recorded = self.inbox.consume(
+            method.__name__, payload,
+            lambda envelope, session: method(
+                self, envelope["data"], envelope=envelope, session=session))
+        if recorded:
+            self.relay.publish(recorded)
+    apply_one.__name__ = method.__name__
+    apply_one.__qualname__ = method.__qualname__
+    apply_one.__doc__ = method.__doc__
+    # What shared/topology.py reads to declare this handler's queue in
+    # every service at start-up.
+    setattr(apply_one, HANDLED_EVENT, (source, event_type))
+    return apply_one
+
+
 def handles(source, event_type):
     """Decorate ``method(self, data, envelope, session)`` as an idempotent,
     retried, dead-lettering handler of ``source``'s ``event_type``. The method
@@ -144,19 +219,8 @@ def handles(source, event_type):
     published once its transaction commits. Its queue is declared by every
     service at start-up (shared/topology.py): writing the method is enough."""
     def decorator(method):
-        def entrypoint(self, payload):
-            recorded = self.inbox.consume(
-                method.__name__, payload,
-                lambda envelope, session: method(
-                    self, envelope["data"], envelope=envelope, session=session))
-            if recorded:
-                self.relay.publish(recorded)
-        entrypoint.__name__ = method.__name__
-        entrypoint.__doc__ = method.__doc__
-        # What shared/topology.py reads to declare this handler's queue in
-        # every service at start-up.
-        setattr(entrypoint, HANDLED_EVENT, (source, event_type))
-        return event_handler(source, event_type, requeue_on_error=True)(entrypoint)
+        return event_handler(source, event_type, requeue_on_error=True)(
+            one_event(source, event_type, method))
     return decorator
 
 

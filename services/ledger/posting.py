@@ -12,7 +12,9 @@ together, so they cannot disagree:
   reversal) impossible to post twice, and a unique (worker_id, seq) makes a
   lost update visible as an error instead of a wrong balance.
 """
-from pymongo import ReturnDocument
+from collections import Counter
+
+from pymongo import ReturnDocument, UpdateOne
 
 from services.ledger import lots as lot_rules
 from shared.events import new_event
@@ -28,6 +30,13 @@ def points_event(event_type, entry):
     if event_type == "points_reversed":
         data["reverses"] = entry["reverses"]
     return new_event(SOURCE, event_type, data, now=entry["recorded_at"])
+
+
+def lot_of(entry):
+    """What a credit leaves to spend, until it expires."""
+    return {"_id": entry["_id"], "worker_id": entry["worker_id"], "amount": entry["amount"],
+            "remaining": entry["amount"], "earned_at": entry["at"], "seq": entry["seq"],
+            "expires_at": entry.get("expires_at"), "expiries": 0}
 
 
 class Books:
@@ -51,18 +60,67 @@ class Books:
         account = self._move(worker_id, amount, entry.get("earned", 0), opening)
         if account is None:
             return None
-        entry = dict(entry, _id=entry.get("_id") or new_id(), worker_id=worker_id,
-                     amount=amount, seq=account["seq"], balance_after=account["balance"],
-                     recorded_at=self.now)
-        entry.setdefault("earned", 0)
+        entry = self._entry(worker_id, amount, entry, account)
         if amount < 0:
             entry["lots"] = self._use_lots(worker_id, -amount, take_first)
         elif restore:
             self._restore_lots(restore)
         else:
-            self._open_lot(entry)
+            self.db.lots.insert_one(lot_of(entry), session=self.session)
         self.db.entries.insert_one(entry, session=self.session)
         return entry
+
+    def credit_all(self, credits, opening):
+        """Post ``credits`` ([(worker id, entry fields with its amount)], in
+        order; each opens a lot) with one command per collection, whatever
+        their number: each account read once and moved once. An account not
+        there is opened with ``opening``. Returns the entries."""
+        if not credits:
+            return []
+        accounts = {account["_id"]: dict(account, opened=True)
+                    for account in self.db.accounts.find(
+                        {"_id": {"$in": list({worker_id for worker_id, _ in credits})}},
+                        {"balance": 1, "seq": 1}, session=self.session)}
+        entries = []
+        for worker_id, fields in credits:
+            account = accounts.setdefault(worker_id, {"balance": 0, "seq": 0, "opened": False})
+            account["balance"] += fields["amount"]
+            account["seq"] += 1
+            entries.append(self._entry(worker_id, fields["amount"], fields, account))
+        self._move_all(accounts, entries, opening)
+        self.db.entries.insert_many(entries, session=self.session)
+        self.db.lots.insert_many([lot_of(entry) for entry in entries], session=self.session)
+        return entries
+
+    def _entry(self, worker_id, amount, fields, account):
+        """The entry of ``fields`` with its account's new seq and balance."""
+        entry = dict(fields, _id=fields.get("_id") or new_id(), worker_id=worker_id,
+                     amount=amount, seq=account["seq"], balance_after=account["balance"],
+                     recorded_at=self.now)
+        entry.setdefault("earned", 0)
+        return entry
+
+    def _move_all(self, accounts, entries, opening):
+        """One update per account, by its entries' sum, found by ``_id`` alone
+        (the embedded server's fast path). The transaction makes a concurrent
+        change to an account read here a conflict, and the unique (worker_id,
+        seq) of entries would refuse a lost one: never a wrong balance."""
+        moved = {}
+        for entry in entries:
+            total = moved.setdefault(entry["worker_id"], Counter())
+            total.update(balance=entry["amount"], seq=1, earned=entry["earned"])
+        updates = [self._account_update(worker_id, accounts[worker_id]["opened"], dict(total),
+                                        opening) for worker_id, total in moved.items()]
+        result = self.db.accounts.bulk_write(updates, ordered=True, session=self.session)
+        if result.matched_count + result.upserted_count != len(updates):
+            raise RuntimeError("an account read by the batch that posts to it is gone")
+
+    def _account_update(self, worker_id, opened, inc, opening):
+        change = {"$inc": inc, "$set": {"updated_at": self.now}}
+        if opened:
+            return UpdateOne({"_id": worker_id}, change)
+        change["$setOnInsert"] = dict(opening, opened_at=self.now)
+        return UpdateOne({"_id": worker_id}, change, upsert=True)
 
     def _move(self, worker_id, amount, earned, opening=None):
         criteria = {"_id": worker_id}
@@ -75,12 +133,6 @@ class Books:
         return self.db.accounts.find_one_and_update(
             criteria, change, upsert="$setOnInsert" in change,
             return_document=ReturnDocument.AFTER, session=self.session)
-
-    def _open_lot(self, entry):
-        self.db.lots.insert_one({
-            "_id": entry["_id"], "worker_id": entry["worker_id"], "amount": entry["amount"],
-            "remaining": entry["amount"], "earned_at": entry["at"], "seq": entry["seq"],
-            "expires_at": entry.get("expires_at"), "expiries": 0}, session=self.session)
 
     def _use_lots(self, worker_id, amount, take_first):
         open_lots = list(self.db.lots.find({"worker_id": worker_id, "remaining": {"$gt": 0}},

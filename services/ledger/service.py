@@ -14,7 +14,8 @@ from services.ledger.schemas import EARNINGS
 from services.ledger.storage import LedgerStore
 from shared.caller import UNION_STAFF
 from shared.clock import utcnow
-from shared.inbox import EventConsumer, handles
+from shared.batches import BatchEventConsumer, handles_in_batches
+from shared.inbox import handles
 from shared.mongo import MongoStore
 from shared.outbox import EventSource
 from shared.schemas import load
@@ -31,13 +32,14 @@ def event_source(envelope):
 
 def earning_handler(code, earning):
     """``handle_<code>``: the event through the current rules. It returns the
-    points_awarded it recorded: @handles publishes it once the inbox's
-    transaction commits (a handler cannot publish before that)."""
+    points_awarded it recorded: they are published once the inbox's
+    transaction commits. Its queue's deliveries are applied in batches
+    (LedgerService.apply_event_batch); alone, it applies one event."""
     def handle(self, data, envelope, session):
         return self.store.earn(code, data, event_source(envelope), session, utcnow())
     handle.__name__ = "handle_" + code
     handle.__qualname__ = "LedgerService." + handle.__name__
-    return handles(earning.source, code)(handle)
+    return handles_in_batches(earning.source, code)(handle)
 
 
 def with_earning_handlers(cls):
@@ -49,13 +51,24 @@ def with_earning_handlers(cls):
     return cls
 
 
+def earning_code(handler_name):
+    return handler_name[len("handle_"):]
+
+
 @with_earning_handlers
-class LedgerService(ServiceBase, EventSource, EventConsumer, KeepsWorkerFacts):
-    """Also earns from every event of the earning table (with_earning_handlers)."""
+class LedgerService(ServiceBase, EventSource, BatchEventConsumer, KeepsWorkerFacts):
+    """Also earns from every event of the earning table (with_earning_handlers),
+    in batches."""
     name = "ledger"
 
     store = MongoStore(LedgerStore)
     settings = Settings(LedgerSettings.from_config)
+
+    def apply_event_batch(self, events, session):
+        """Earning events, in the order delivered (shared/batches.py)."""
+        return self.store.earn_all(
+            [(earning_code(handler), envelope["data"], event_source(envelope))
+             for handler, envelope in events], session, utcnow())
 
     # ---- workers: balance, statement, rewards ------------------------------
 

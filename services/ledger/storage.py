@@ -23,15 +23,14 @@ the service never reaches into the database.
 """
 from datetime import timedelta
 
-from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError
 
-from services.ledger import exceptions, reports, rules
+from services.ledger import exceptions, reports
 from services.ledger import lots as lot_rules
-from services.ledger.schemas import EARNINGS
+from services.ledger.earning import EarningFacts, awards
 from services.ledger.posting import Books, points_event
 from services.ledger.rewards import RewardsMixin
-from shared.domain import china_day
 from shared.store import BaseStore, found, one_page
 from shared.worker_facts import remember_worker
 
@@ -105,52 +104,21 @@ class LedgerStore(RewardsMixin, BaseStore):
     def earn(self, code, data, event_source, session, now):
         """Post what one earning event is worth under the current rules;
         returns the events recorded (none when it earns nothing)."""
+        return self.earn_all([(code, data, event_source)], session, now)
+
+    def earn_all(self, earnings, session, now):
+        """Post what each earning event ([(code, data, source)], in the order
+        delivered) is worth under the current rules, in one pass
+        (services/ledger/earning.py); returns the events recorded."""
         rule_set = self.current_rules(session)
-        rule = next((r for r in rule_set["rules"] if r["code"] == code), None)
-        if code == "class_attended":
-            data = dict(data, title=self._class_title(data["class_id"], session))
-        facts = self._facts(code, rule, data, session, now)
-        award = rules.decide(code, rule, data, facts)
-        if award is None:
-            return []
+        facts = EarningFacts(self.db, session, rule_set, earnings)
+        credits = awards(earnings, facts, rule_set["_id"])
+        facts.remember_firsts(now)
         # An earning event can overtake worker_registered (another queue):
         # the credit opens the account then.
-        entry = Books(self.db, session, now).post(data["worker_id"], award.points, {
-            "kind": "award", "reason_code": code, "reason": award.reason,
-            "source": event_source, "rule": {"code": code, "version": rule_set["_id"]},
-            "at": award.at, "day": award.day, "subject": award.subject,
-            "expires_at": award.expires_at, "earned": award.points, "actor": None},
-            opening=UNKNOWN_FACTS)
-        return self.record_events([points_event("points_awarded", entry)], session)
-
-    def _facts(self, code, rule, data, session, now):
-        return rules.Facts(earned_today=self._earned_today(code, rule, data, session),
-                           done_before=self._seen_before(code, data, session, now))
-
-    def _earned_today(self, code, rule, data, session):
-        if not (rule and rule.get("daily_cap")):
-            return 0  # nothing to count against: spare the read
-        day = china_day(data[EARNINGS[code].time])
-        today = self.db.entries.find({"worker_id": data["worker_id"], "reason_code": code,
-                                      "day": day, "kind": "award"}, {"amount": 1},
-                                     session=session)
-        return sum(e["amount"] for e in today)
-
-    def _seen_before(self, code, data, session, now):
-        """Remember this (earning type, worker, quiz / class / ...) and say
-        whether it was seen before, in one write."""
-        earlier = self.db.firsts.find_one_and_update(
-            {"_id": self._first_key(code, data)}, {"$setOnInsert": {"at": now}},
-            upsert=True, return_document=ReturnDocument.BEFORE, session=session)
-        return earlier is not None
-
-    @staticmethod
-    def _first_key(code, data):
-        return "{}:{}:{}".format(code, data["worker_id"], data[EARNINGS[code].subject])
-
-    def _class_title(self, class_id, session):
-        known = self.db.classes.find_one({"_id": class_id}, session=session)
-        return known["title"] if known else None
+        entries = Books(self.db, session, now).credit_all(credits, opening=UNKNOWN_FACTS)
+        return self.record_events([points_event("points_awarded", entry) for entry in entries],
+                                  session)
 
     # ---- staff adjustments and reversals -----------------------------------
 
