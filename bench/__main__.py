@@ -5,7 +5,8 @@ bench/results/<timestamp>.json.
 The yardstick always runs first: every other benchmark gets its result as
 `baseline` and reports ratios to it, measured on the same machine minutes
 apart. Settings: BENCH_REPEATS (3), BENCH_DURATION (3 s), BENCH_WARMUP
-(0.5 s), BENCH_MAX_CALLS (50,000 per run); the rush's own are in bench/rush.py.
+(0.5 s), BENCH_MAX_CALLS (50,000 per run); the rush's own are in bench/rush.py
+and bench/rush_open.py.
 Exits non-zero when a benchmark reports errors (e.g. a FAILed rush check).
 """
 import json

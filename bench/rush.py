@@ -13,6 +13,8 @@ Per run (all on loopback; set-up not timed):
    Idempotency-Key when the first tap had one (KEY_SHARE of them), else a
    second tap without a key;
 4. the checker (bench/rush_check.py) compares the database with the answers.
+After the closed-loop runs, courses is scaled to one process and the rush is
+run again in an open loop at several offered rates (bench/rush_open.py).
 
 Registering a worker costs two Argon2id hashes (register, log in): ~5
 workers/s on two idle cores, so W is a few hundred and most of K are repeats.
@@ -33,23 +35,19 @@ import signal
 import statistics
 import threading
 import time
-import uuid
-from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 from bench import measure as m
-from bench import rush_check, rush_setup
+from bench import rush_check, rush_open, rush_open_table, rush_setup
 from bench.environment import bench_environment
+from bench.rush_taps import (BOOK_PATH, OPENING_LEAD_SECONDS, RUSH_DEADLINE_SECONDS, Clock,
+                             Tap, new_key, not_open_check, pct, send_tap)
 from bench.yardstick import BARE
 
 NAME = "rush"
 RESULTS = Path(__file__).resolve().parent / "results"
-BOOK_PATH = "/api/v1/classes/{}/bookings"
-RUSH_DEADLINE_SECONDS = 60     # after this, remaining taps are not sent (a FAIL)
-OPENING_LEAD_SECONDS = 3.0     # class published → not-open phase starts (callers connect)
-FIRE_AFTER_OPENING_SECONDS = 0.02
 MIN_WORKERS_PER_SEAT = 3        # S seats + S waitlist places + some to refuse
 SYSTEM_SETTINGS = {
     # Workers book one class per run; the per-worker cap would refuse later runs.
@@ -90,27 +88,6 @@ class RushSettings:
             processes=tuple(sorted((int(p) for p in get("BENCH_RUSH_PROCESSES", "2,1")
                                     .split(",")), reverse=True)),
         )
-
-
-@dataclass
-class Tap:
-    """One booking request and what came back (times from the opening, s)."""
-    worker: int
-    kind: str                # first | retry (same key) | again (no key) | not_open
-    key: str = None
-    status: int = None       # None: no answer (error holds why)
-    code: str = None         # the error code, or booked/waitlisted
-    sent: float = None
-    done: float = None
-    error: str = None
-
-    @property
-    def ms(self):
-        return (self.done - self.sent) * 1000.0
-
-
-def new_key():
-    return uuid.uuid4().hex
 
 
 # ---- the plan: who taps when, from which caller ---------------------------
@@ -172,42 +149,7 @@ class Caller(threading.Thread):
             n += 1
 
     def _send(self, tap):
-        account = self.accounts[tap.worker]
-        tap.sent = self.clock.now()
-        try:
-            status, body = self.http.call("POST", self.path, token=account.token, key=tap.key)
-        except Exception as exc:  # no answer: counted, and a fresh connection
-            tap.error = repr(exc)[:200]
-            self.http.close()
-            self.http = rush_setup.Http(self.target.url)
-            return
-        tap.done = self.clock.now()
-        tap.status = status
-        body = body if isinstance(body, dict) else {}
-        tap.code = body.get("error") or body.get("status")
-
-
-class Clock:
-    """Times relative to the opening of booking, on perf_counter."""
-
-    def __init__(self, opens_at_wall, not_open_seconds, key_share):
-        now_wall, now_perf = time.time(), time.perf_counter()
-        self.origin = now_perf + (opens_at_wall - now_wall)
-        self.fire = FIRE_AFTER_OPENING_SECONDS
-        self.not_open_end = -0.5
-        self.not_open_start = self.not_open_end - not_open_seconds
-        self.key_share = key_share
-        self.ready = threading.Event()
-
-    def now(self):
-        return time.perf_counter() - self.origin
-
-    def sleep_until(self, moment):
-        while True:
-            left = moment - self.now()
-            if left <= 0:
-                return
-            time.sleep(min(left, 0.05) if left > 0.002 else 0)
+        send_tap(self.http, self.path, self.accounts[tap.worker], tap, self.clock)
 
 
 def rush_once(target, staff, accounts, settings, rng):
@@ -234,10 +176,6 @@ def rush_once(target, staff, accounts, settings, rng):
 
 # ---- figures -------------------------------------------------------------
 
-def _pct(values, q):
-    return m.percentile(sorted(values), q) if values else float("nan")
-
-
 def rush_figures(taps, not_open, cores):
     answered = [t for t in taps if t.status is not None]
     last = max((t.done for t in answered), default=float("nan"))
@@ -257,16 +195,16 @@ def rush_figures(taps, not_open, cores):
         "waitlisted": len(won) - len(booked),
         "seats_gone_seconds": full_at,              # opening → last new 201/202 answered
         "booked_per_s": len(booked) / full_at if full_at > 0 else float("nan"),
-        "success_p50_ms": _pct([t.ms for t in won], 50),
-        "success_p99_ms": _pct([t.ms for t in won], 99),
+        "success_p50_ms": pct([t.ms for t in won], 50),
+        "success_p99_ms": pct([t.ms for t in won], 99),
         "refusals": len(refusals),
-        "refusal_p50_ms": _pct([t.ms for t in refusals], 50),
-        "refusal_p99_ms": _pct([t.ms for t in refusals], 99),
-        "refusal_p99_ms_no_key": _pct([t.ms for t in refusals if not t.key], 99),
-        "refusal_p99_ms_key": _pct([t.ms for t in refusals if t.key], 99),
+        "refusal_p50_ms": pct([t.ms for t in refusals], 50),
+        "refusal_p99_ms": pct([t.ms for t in refusals], 99),
+        "refusal_p99_ms_no_key": pct([t.ms for t in refusals if not t.key], 99),
+        "refusal_p99_ms_key": pct([t.ms for t in refusals if t.key], 99),
         # Taps sent once the last seat and place were gone: the refusal path
         # itself. Taps sent before then could still win and wait their turn.
-        "refusal_p99_ms_after_full": _pct([t.ms for t in after_full], 99),
+        "refusal_p99_ms_after_full": pct([t.ms for t in after_full], 99),
         "refusals_before_full": len(refusals) - len(after_full),
         "refusals_after_full_per_s": (len(after_full) / (last - full_at)
                                       if last > full_at else float("nan")),
@@ -274,19 +212,12 @@ def rush_figures(taps, not_open, cores):
         "unanswered": len(taps) - len(answered),
         "not_open_answers": len(no),
         "not_open_per_s": len(no) / no_window if no_window > 0 else float("nan"),
-        "not_open_p50_ms": _pct([t.ms for t in no], 50),
-        "not_open_p99_ms": _pct([t.ms for t in no], 99),
+        "not_open_p50_ms": pct([t.ms for t in no], 50),
+        "not_open_p99_ms": pct([t.ms for t in no], 99),
         "not_open_wrong": sum(1 for t in not_open
                               if (t.status, t.code) != (409, "BOOKING_NOT_OPEN")),
         "client_cores": round(cores, 3),
     }
-
-
-def not_open_check(not_open):
-    wrong = Counter("{} {} {}".format(t.status, t.code, t.error or "").strip()
-                    for t in not_open if (t.status, t.code) != (409, "BOOKING_NOT_OPEN"))
-    return rush_check.Check("before opening: all 409 BOOKING_NOT_OPEN", not wrong,
-                            "{} taps; otherwise: {}".format(len(not_open), dict(wrong)))
 
 
 @dataclass
@@ -313,10 +244,12 @@ class RushResult:
     sign_up_seconds: float
     bare: dict                 # bare RPC at the callers' concurrency
     by_processes: list         # [ProcessCountResult]
+    open_loop: object = None   # rush_open.OpenLoopResult
 
     @property
     def errors(self):
-        return sum(p.failures for p in self.by_processes)
+        return (sum(p.failures for p in self.by_processes)
+                + (self.open_loop.failures if self.open_loop else 0))
 
     def to_dict(self):
         return {
@@ -328,6 +261,7 @@ class RushResult:
                 "runs": p.runs,
                 "checks": [[c.to_dict() for c in run] for run in p.checks]}
                 for p in self.by_processes},
+            "open_loop": self.open_loop.to_dict() if self.open_loop else None,
             "errors": self.errors,
         }
 
@@ -386,8 +320,19 @@ def run(target, settings, baseline=None, progress=None):
                 result.checks.append(checks)
                 say(progress_line(count, repeat, repeats, figures, checks))
             results.append(result)
+        open_loop = run_open_loop(system, staff, accounts, rush, baseline, say)
     return RushResult(rush, repeats, round(sign_up, 1), bare_rpc(baseline, rush.callers),
-                      results)
+                      results, open_loop)
+
+
+def run_open_loop(system, staff, accounts, rush, baseline, say):
+    """The open-loop part (bench/rush_open.py) with one courses process: the
+    issue's targets are for one, and its database command counts are whole
+    only then (each process counts its own)."""
+    scale_courses(system, 1, say)
+    highest = max(baseline.concurrencies) if baseline else None
+    return rush_open.measure(system, staff, accounts, rush, rush_open.OpenSettings.from_env(),
+                             bare_rpc(baseline, highest), say)
 
 
 def scale_courses(target, count, say):
@@ -489,6 +434,8 @@ def format_table(result):
             labels = " ".join(c.label for c in runs)
             bad = next((c.detail for c in runs if not c.passed), "")
             lines.append("  {:<58} {}{}".format(name, labels, "  " + bad if bad else ""))
+    if result.open_loop is not None:
+        lines.append(rush_open_table.format_open_loop(result.open_loop))
     lines += ["", "targets are the issue's for courses × 1; a MISS is reported, only a "
               "FAILed check fails the run"]
     return "\n".join(lines)
