@@ -19,6 +19,7 @@ a whole batch per queue; nameko's consumer gives every queue MAX_WORKERS).
 """
 import time
 
+import eventlet
 from eventlet.event import Event
 from eventlet.queue import Empty, LightQueue
 from nameko.events import EventHandler
@@ -176,5 +177,8 @@ class BatchEventConsumer(EventConsumer):
             deliveries, self.apply_event_batch,
             lambda name, payload: getattr(self, name)(payload))
         if recorded:
-            self.relay.publish(recorded)
+            # Published beside the next batch, not before it: the outbox holds
+            # them until they are marked sent, and its timer publishes what a
+            # stopped process left.
+            eventlet.spawn_n(self.relay.publish, recorded)
         return applied
