@@ -1,29 +1,42 @@
 """The ledger consuming a backlog: earning events applied per second, as a
-ratio to the bare publish rate measured in the same run.
+ratio to the bare publish rate measured in the same run; then the whole
+system catching up with it.
 
 Per run (all on loopback; set-up not timed):
-1. the ledger process(es) are paused (SIGSTOP: the queue keeps what arrives);
+1. every service's processes are paused (SIGSTOP: the queues keep what
+   arrives), so nothing competes with the publish;
 2. N ``class_attended`` events (each a new class, for W workers whose
    accounts opened from ``worker_registered`` before the runs) are published
    to ``courses.events`` as courses publishes them (JSON, persistent, with
    publisher confirms), one after another from one connection: the bare
    publish rate is N / the seconds that took;
-3. the ledger resumes (SIGCONT) and works through the backlog; the applied
-   rate is N / the seconds until the N-th entry is in the ledger's database
-   (polled every second);
-4. the reconciliation (services/ledger/reports.py, as `make reconcile` runs
+3. the ledger alone resumes (SIGCONT) and works through the backlog; the
+   applied rate is N / the seconds until the last entry was recorded (its
+   ``recorded_at``, once a poll every second has seen all N). The others
+   stay paused: jobs, feeds and
+   insight read the same events (and feeds and insight the points_awarded
+   the ledger publishes), and on the embedded server, one core for every
+   service's database, they would take most of it (a real MongoDB gives
+   each its share of many cores);
+4. the others resume; the system has caught up when no queue holds a
+   message: N / the seconds from the ledger's resumption is the whole
+   system's pace with this backlog, every consumer on one embedded core;
+5. the reconciliation (services/ledger/reports.py, as `make reconcile` runs
    it) must report zero drift, and there must be exactly N new entries.
 
-Every applied event is a transaction (inbox record, rule lookup, class title,
-first-pass upsert, account update, entry, lot, outbox; a daily-cap read when
-the rule has a cap) plus publishing its ``points_awarded`` and marking it
-sent; the bare publish is one confirmed message. The CPU the ledger and the
-embedded database used while applying says which was the limit (one core is
-all the embedded server, a single Python process, can use). The ledger's
-database commands per applied event are counted in its process (pymongo's
-command monitoring, read by RPC before and after: a count that carries over
-to mongod, where the embedded server's rate does not), and its resident
-memory is read with the backlog applied.
+The ledger applies earning events in batches (shared/batches.py): one
+transaction per batch of up to EVENT_BATCH_SIZE, with one command per
+collection (inbox records, rules, class titles, firsts, accounts read and
+moved, entries, lots, outbox), then publishes each ``points_awarded`` and
+marks them sent in one write; the bare publish is one confirmed message. The
+CPU the ledger and the embedded database used while applying says which was
+the limit (one core is all the embedded server, a single Python process, can
+use). The ledger's database commands per applied event, and their time, are
+counted in its process (pymongo's command monitoring, read by RPC before and
+after: a count that carries over to mongod, where the embedded server's rate
+does not); the server's time per event for each service's database (``top``)
+shows who kept it busy; the ledger's resident memory is read with the
+backlog applied.
 
 Settings: BENCH_LEDGER_EVENTS (N, 2000), BENCH_LEDGER_WORKERS (W, 300),
 BENCH_LEDGER_DRAIN_SECONDS (300: a run whose backlog is not applied by then
@@ -33,17 +46,21 @@ import os
 import signal
 import time
 import uuid
+from urllib.parse import quote, unquote, urlparse
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 
+import requests
+from kombu import Connection
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from bench import measure as m
 from bench.cpu import CpuMeter, children, embedded_mongo_pids, resident_mib
-from bench.publishing import Publisher
+from bench.publishing import Publisher, server_ms_by_service
 from services.ledger import reports
 from shared.caller import UNION_STAFF, Caller
 from shared.clock import utcnow
+from shared.config import setting
 from shared.events import new_event
 from shared.mongo import connect, database_name
 
@@ -77,7 +94,7 @@ class RunFigures:
     events: int
     publish_seconds: float
     publish_per_s: float
-    apply_seconds: float      # resume → the N-th entry seen; NaN if not drained
+    apply_seconds: float      # resume → the last entry recorded; NaN if not drained
     applied: int              # new entries seen
     applied_per_s: float
     ratio: float              # applied/s ÷ published/s
@@ -86,6 +103,11 @@ class RunFigures:
     database_cores: float     # (NaN for a real MongoDB: not on this machine)
     commands_per_event: float  # the ledger's database commands per applied event
     commands: dict            # {command name: per applied event}
+    database_ms_per_event: float  # the time those took, as the ledger saw it
+    database_ms: dict         # {command name: ms per applied event}
+    system_seconds: float     # the ledger resumed → every service caught up (NaN: not)
+    system_per_s: float       # events / system_seconds: the whole system's pace
+    server_ms: dict           # {service: its database's server ms per event} (top)
     ledger_resident_mib: float  # the ledger's memory, read with the backlog applied
     ledger_peak_mib: float
 
@@ -97,9 +119,11 @@ class LedgerResult(m.MedianOfRuns):
     failures: list = field(default_factory=list)   # what FAILed, run by run
 
     def to_dict(self):
-        names = ("publish_per_s", "applied_per_s", "ratio", "publish_seconds",
+        names = ("publish_per_s", "applied_per_s", "ratio", "system_per_s", "system_seconds",
+                 "publish_seconds",
                  "apply_seconds", "drift", "ledger_cores", "database_cores",
-                 "commands_per_event", "ledger_resident_mib", "ledger_peak_mib")
+                 "commands_per_event", "database_ms_per_event", "ledger_resident_mib",
+                 "ledger_peak_mib")
         return {"settings": asdict(self.settings),
                 "medians": {n: asdict(self.figure(n)) for n in names},
                 "runs": [asdict(r) for r in self.runs],
@@ -119,15 +143,37 @@ class Ledger:
         self.amqp_uri = target.amqp_uri
         env = self.system.env
         self.client = connect(env["MONGO_URI"])
-        self.db = self.client[database_name(env["MONGO_DB_PREFIX"], "ledger")]
+        self.prefix = env["MONGO_DB_PREFIX"]
+        self.db = self.client[database_name(self.prefix, "ledger")]
         self.database_pids = embedded_mongo_pids(env["MONGO_URI"])
 
-    def processes(self):
-        return [p for p in self.system.services["ledger"] if p.poll() is None]
+    def processes(self, everyone=False):
+        """The ledger's processes (or every service's: not the gateway)."""
+        names = self.system.services if everyone else ["ledger"]
+        return [p for name in names for p in self.system.services[name] if p.poll() is None]
 
-    def signal(self, sig):
-        for process in self.processes():
+    def signal(self, sig, everyone=False):
+        for process in self.processes(everyone):
             os.killpg(process.pid, sig)
+
+    def messages_ready(self):
+        """Messages waiting for the system's services (in the queues the
+        management API lists, counted exactly by a passive declare each)."""
+        with Connection(self.amqp_uri) as connection:
+            channel = connection.channel()
+            return sum(channel.queue_declare(name, passive=True)[1]
+                       for name in self.consumed_queues())
+
+    def consumed_queues(self):
+        """The vhost's event queues a service consumes: not RPC's, not a
+        gateway's own (exclusive), not a department's (read from outside)."""
+        vhost = unquote(urlparse(self.amqp_uri).path[1:])
+        api = setting("BROKER_ADMIN_URL").rstrip("/") + "/api"
+        listed = requests.get("{}/queues/{}".format(api, quote(vhost, safe="")),
+                              params={"columns": "name,exclusive,consumers"}, timeout=10)
+        listed.raise_for_status()
+        return [queue["name"] for queue in listed.json() if queue["name"].startswith("evt-")
+                and not queue.get("exclusive") and queue.get("consumers")]
 
     def cpu_meter(self):
         return CpuMeter({"ledger": [p.pid for p in self.processes()],
@@ -136,17 +182,29 @@ class Ledger:
     def entries(self):
         return self.db.entries.estimated_document_count()
 
+    def last_recorded_after(self, resumed_at):
+        """Seconds from ``resumed_at`` to the last entry's recording (the
+        ledger stamps it): the poll only says when it was seen, up to a
+        poll later."""
+        last = self.db.entries.find_one({"recorded_at": {"$gte": resumed_at}},
+                                        {"recorded_at": 1}, sort=[("recorded_at", -1)])
+        return (last["recorded_at"] - resumed_at).total_seconds() if last else float("nan")
+
     def rpc(self):
         return ClusterRpcProxy({"AMQP_URI": self.amqp_uri},
                                context_data={"caller": STAFF.to_context()}, timeout=30)
 
     def commands(self):
-        """{command name: count} the ledger process sent its database so far
-        (pymongo's command monitoring, in the process: shared/mongo.py)."""
+        """The commands the ledger process sent its database so far, by name,
+        and their milliseconds (pymongo's command monitoring, in the process:
+        shared/mongo.py)."""
         if len(self.processes()) != 1:
             raise RuntimeError("commands are counted per process: run one ledger process")
         with self.rpc() as rpc:
-            return rpc.ledger.report_database_commands()["commands"]
+            return rpc.ledger.report_database_commands()
+
+    def server_ms(self):
+        return server_ms_by_service(self.client, self.prefix)
 
     def memory(self):
         return resident_mib([pid for p in self.processes() for pid in [p.pid] + children(p.pid)])
@@ -194,52 +252,93 @@ def run_once(ledger, publisher, worker_ids, settings):
     """One run; returns (RunFigures, failures)."""
     envelopes = backlog(worker_ids, settings.events)
     before = ledger.entries()
-    commands_before = ledger.commands()
-    ledger.signal(signal.SIGSTOP)
+    readings_before = ledger.commands(), ledger.server_ms()
+    ledger.signal(signal.SIGSTOP, everyone=True)
     try:
         started = time.perf_counter()
         for envelope in envelopes:
             publisher.publish(envelope)
         publish_seconds = time.perf_counter() - started
-    finally:
         ledger.signal(signal.SIGCONT)
-    resumed = time.perf_counter()
+        resumed, resumed_at = time.perf_counter(), utcnow()
+        applied, cores = apply_alone(ledger, before, settings, resumed)
+        apply_seconds = ledger.last_recorded_after(resumed_at)
+        resident, peak = ledger.memory()
+        readings_applied = ledger.commands(), ledger.server_ms()
+    finally:
+        ledger.signal(signal.SIGCONT, everyone=True)
+    system_seconds = caught_up(ledger, settings.drain_seconds, resumed)
+    server_ms = spent({"ms": readings_before[1]}, {"ms": ledger.server_ms()}, "ms",
+                      settings.events)
+    return figures(settings, ledger, dict(
+        applied=applied, cores=cores, publish_seconds=publish_seconds,
+        apply_seconds=apply_seconds, system_seconds=system_seconds,
+        readings_before=readings_before, readings_applied=readings_applied,
+        server_ms=server_ms, resident=resident, peak=peak))
+
+
+def apply_alone(ledger, before, settings, resumed):
+    """(entries applied, cores) once the backlog is applied or the drain
+    time is up, the other services still paused."""
     meter = ledger.cpu_meter()
     meter.start()
-    deadline = resumed + settings.drain_seconds
     applied = 0
-    while applied < settings.events and time.perf_counter() < deadline:
+    while applied < settings.events and time.perf_counter() < resumed + settings.drain_seconds:
         time.sleep(POLL_SECONDS)
         applied = ledger.entries() - before
-    cores = meter.stop()
-    resident, peak = ledger.memory()
-    commands = commands_spent(commands_before, ledger.commands(), settings.events)
-    apply_seconds = time.perf_counter() - resumed if applied >= settings.events else float("nan")
+    return applied, meter.stop()
+
+
+def caught_up(ledger, drain_seconds, since):
+    """Seconds from ``since`` until no queue of the system holds a message
+    ready (every consumer of the backlog and of the points it earned has
+    taken all; in flight: at most a prefetch each); NaN if not within
+    ``drain_seconds``."""
+    deadline = since + drain_seconds
+    while time.perf_counter() < deadline:
+        if ledger.messages_ready() == 0:
+            return time.perf_counter() - since
+        time.sleep(POLL_SECONDS)
+    return float("nan")
+
+
+def figures(settings, ledger, run):
+    """RunFigures and failures of one run from run_once's readings."""
+    events = settings.events
+    applied, publish_seconds = run["applied"], run["publish_seconds"]
+    apply_seconds = run["apply_seconds"] if applied >= events else float("nan")
+    (commands_before, _), (commands_after, _) = run["readings_before"], run["readings_applied"]
+    commands = spent(commands_before, commands_after, "commands", events)
+    database_ms = spent(commands_before, commands_after, "milliseconds", events)
     report = reports.reconcile_at_one_time(ledger.db)
     failures = []
-    if applied != settings.events:
+    if applied != events:
         failures.append("{} of {} events applied within {:.0f} s".format(
-            applied, settings.events, settings.drain_seconds))
+            applied, events, settings.drain_seconds))
     if not report["ok"]:
         failures.append("reconciliation: {} mismatches, e.g. {}".format(
             len(report["mismatches"]), report["mismatches"][:3]))
-    publish_rate = settings.events / publish_seconds
-    applied_rate = settings.events / apply_seconds
+    publish_rate, applied_rate = events / publish_seconds, events / apply_seconds
     return RunFigures(
-        events=settings.events, publish_seconds=round(publish_seconds, 3),
-        publish_per_s=publish_rate, apply_seconds=round(apply_seconds, 3),
-        applied=applied, applied_per_s=applied_rate, ratio=applied_rate / publish_rate,
-        drift=len(report["mismatches"]), ledger_cores=cores["ledger"],
-        database_cores=cores["database"], commands_per_event=round(sum(commands.values()), 3),
-        commands=commands, ledger_resident_mib=resident, ledger_peak_mib=peak), failures
+        events=events, publish_seconds=round(publish_seconds, 3), publish_per_s=publish_rate,
+        apply_seconds=round(apply_seconds, 3), applied=applied, applied_per_s=applied_rate,
+        ratio=applied_rate / publish_rate, drift=len(report["mismatches"]),
+        ledger_cores=run["cores"]["ledger"], database_cores=run["cores"]["database"],
+        commands_per_event=round(sum(commands.values()), 3), commands=commands,
+        database_ms_per_event=round(sum(database_ms.values()), 3), database_ms=database_ms,
+        system_seconds=round(run["system_seconds"], 3),
+        system_per_s=events / run["system_seconds"], server_ms=run["server_ms"],
+        ledger_resident_mib=run["resident"], ledger_peak_mib=run["peak"]), failures
 
 
-def commands_spent(before, after, events):
-    """{command name: per event} between two readings of the ledger's counts.
-    Includes what its timers did meanwhile (the relay's catch-up, expiry):
-    a backlog takes seconds, the timers a few commands a second."""
-    return {name: round((count - before.get(name, 0)) / events, 3)
-            for name, count in sorted(after.items()) if count > before.get(name, 0)}
+def spent(before, after, figure, events):
+    """{command name: ``figure`` (commands, milliseconds) per event} between
+    two readings of the ledger's counts. Includes what its timers did
+    meanwhile (the relay's catch-up, expiry): a backlog takes seconds, the
+    timers a few commands a second."""
+    was = before[figure]
+    return {name: round((value - was.get(name, 0)) / events, 3)
+            for name, value in sorted(after[figure].items()) if value > was.get(name, 0)}
 
 
 def measure(target, settings, repeats, progress=None):
@@ -258,15 +357,19 @@ def measure(target, settings, repeats, progress=None):
             result.runs.append(figures)
             result.failures += ["run {}: {}".format(repeat + 1, f) for f in failures]
             say("  run {}/{}: {:,} events published in {:.2f} s ({:,.0f}/s), applied in "
-                "{:.2f} s ({:,.1f}/s), ratio {:.3f}, drift {}, cores: ledger {}, "
-                "database {}, {:.2f} commands/event {}, ledger {:.0f} MiB{}".format(
+                "{:.2f} s ({:,.1f}/s), ratio {:.3f}, every service caught up in {:.1f} s "
+                "({:,.1f}/s), drift {}, cores: ledger {}, "
+                "database {}, {:.2f} commands/event {}, {:.2f} database ms/event {}, "
+                "ledger {:.0f} MiB{}".format(
                     repeat + 1, repeats, figures.events, figures.publish_seconds,
                     figures.publish_per_s, figures.apply_seconds, figures.applied_per_s,
-                    figures.ratio, figures.drift, figures.ledger_cores, figures.database_cores,
-                    figures.commands_per_event, figures.commands, figures.ledger_resident_mib,
+                    figures.ratio, figures.system_seconds, figures.system_per_s, figures.drift, figures.ledger_cores, figures.database_cores,
+                    figures.commands_per_event, figures.commands,
+                    figures.database_ms_per_event, figures.database_ms,
+                    figures.ledger_resident_mib,
                     "" if not failures else "  FAIL: " + "; ".join(failures)))
     finally:
-        ledger.signal(signal.SIGCONT)  # never leave it paused
+        ledger.signal(signal.SIGCONT, everyone=True)  # never leave them paused
         publisher.close()
         ledger.close()
     return result
@@ -282,11 +385,13 @@ def run(target, settings, baseline=None, progress=None):
 ROWS = (("publish_per_s", "published/s (bare publish)"),
         ("applied_per_s", "applied/s (ledger, backlog)"),
         ("ratio", "applied ÷ published"),
+        ("system_per_s", "every service caught up (/s)"),
         ("apply_seconds", "backlog applied in (s)"),
         ("drift", "reconciliation drift"),
         ("ledger_cores", "ledger CPU applying (cores)"),
         ("database_cores", "database CPU applying (cores)"),
         ("commands_per_event", "database commands per event"),
+        ("database_ms_per_event", "  their ms per event"),
         ("ledger_resident_mib", "ledger resident memory (MiB)"),
         ("ledger_peak_mib", "ledger peak resident (MiB)"))
 
@@ -298,8 +403,13 @@ def format_table(result):
                  s.events, s.workers, len(result.runs))]
     lines += m.median_rows(result, ROWS, 30)
     if result.runs:
+        first = result.runs[0]
         lines.append("database commands per event, by name (run 1): " + ", ".join(
-            "{} {}".format(name, n) for name, n in result.runs[0].commands.items()))
+            "{} {}".format(name, n) for name, n in first.commands.items()))
+        lines.append("the embedded server's ms per event, by service database (run 1, "
+                     "top; every consumer of points_awarded shares it): " + ", ".join(
+                         "{} {}".format(service, ms) for service, ms in sorted(
+                             first.server_ms.items(), key=lambda item: -item[1])))
     lines.append("checks: every event applied, zero drift: " + (
         "PASS" if not result.failures else "FAIL: " + "; ".join(result.failures)))
     return "\n".join(lines)

@@ -106,6 +106,23 @@ class ServiceProbe:
         self.client.close()
 
 
+def server_ms_by_service(client, prefix):
+    """{service: milliseconds its database's operations spent in the server
+    so far} (``top``; {} where it is refused): who kept a shared embedded
+    server busy."""
+    try:
+        totals_by_namespace = client.admin.command("top")["totals"]
+    except Exception:  # top is optional (see ServiceProbe.operations)
+        return {}
+    spent = {}
+    for namespace, ops in totals_by_namespace.items():
+        database = namespace.split(".", 1)[0]
+        if database.startswith(prefix) and "total" in ops:
+            service = database[len(prefix):]
+            spent[service] = spent.get(service, 0) + ops["total"]["time"] / 1000.0
+    return spent
+
+
 def per_event(before, after, count):
     """{"<collection>.<op>": [operations, server ms] per event} between two
     readings of ``ServiceProbe.operations`` (empty if it was refused)."""
