@@ -167,13 +167,30 @@ class Ledger:
     def consumed_queues(self):
         """The vhost's event queues a service consumes: not RPC's, not a
         gateway's own (exclusive), not a department's (read from outside)."""
+        return [queue["name"] for queue in self._queues("name,exclusive,consumers")
+                if queue["name"].startswith("evt-") and not queue.get("exclusive")
+                and queue.get("consumers")]
+
+    def settle(self, timeout=120):
+        """Wait until no queue holds a message even in a consumer's hands (the
+        management API's count, which lags by its statistics interval): a
+        service paused mid-transaction would hold its snapshot open in the
+        database through the next run's measurement."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not any(q.get("messages") for q in self._queues("name,messages")
+                       if q["name"].startswith("evt-")):
+                return
+            time.sleep(POLL_SECONDS)
+        raise RuntimeError("the system's queues did not empty within {} s".format(timeout))
+
+    def _queues(self, columns):
         vhost = unquote(urlparse(self.amqp_uri).path[1:])
         api = setting("BROKER_ADMIN_URL").rstrip("/") + "/api"
         listed = requests.get("{}/queues/{}".format(api, quote(vhost, safe="")),
-                              params={"columns": "name,exclusive,consumers"}, timeout=10)
+                              params={"columns": columns}, timeout=10)
         listed.raise_for_status()
-        return [queue["name"] for queue in listed.json() if queue["name"].startswith("evt-")
-                and not queue.get("exclusive") and queue.get("consumers")]
+        return listed.json()
 
     def cpu_meter(self):
         return CpuMeter({"ledger": [p.pid for p in self.processes()],
@@ -251,6 +268,7 @@ def backlog(worker_ids, count):
 def run_once(ledger, publisher, worker_ids, settings):
     """One run; returns (RunFigures, failures)."""
     envelopes = backlog(worker_ids, settings.events)
+    ledger.settle()
     before = ledger.entries()
     readings_before = ledger.commands(), ledger.server_ms()
     ledger.signal(signal.SIGSTOP, everyone=True)
