@@ -3,8 +3,7 @@ and its waitlist (courses), a volunteer shift's places and its waitlist.
 
 Each place is a document made beforehand, one per place, numbered ``n`` from
 0 and holding the pool's id in ``pool_field``. Taking one is a single
-conditional write on the free document with the lowest ``n`` (found first on
-the index, see ``take``), so a place
+conditional write on the free document with the lowest ``n``, so a place
 that does not exist cannot be taken and a full pool answers "none" with no
 count to go stale, and a unique index on (pool, holder) makes a second place
 for the same holder impossible (DuplicateKeyError), whatever the races: no
@@ -30,7 +29,7 @@ again, so that a tap that read its parent just before it closed finds
 nothing to take); every state of a taken slot ("booked", "waiting",
 "signed_up"…) is the caller's, as are the indexes on the holder's side.
 """
-from pymongo import ASCENDING, DESCENDING
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
 
 from shared.outbox import EmbeddedOutbox
 
@@ -121,24 +120,10 @@ class SlotPool:
         """The one conditional write of the rush: the free slot with the
         lowest ``n`` gets ``set_fields`` (its state, holder, key, since…) and
         ``event`` in its outbox. The slot after the write, or None when none
-        is free. DuplicateKeyError when the holder holds one already.
-
-        The lowest free slot is found on the index, then written by its
-        ``_id`` only while it is still free; a tap that lost it to another
-        tries the next. Lower slots never become free again (a freed slot
-        moves to the back), so the order holds, and a pool of N slots takes
-        at most N tries. Not one findAndModify: the embedded server runs it
-        as a scan of the whole collection, every class's slots, per tap."""
-        while True:
-            free = self.collection.find_one(self._in(pool_id, state=FREE),
-                                            sort=[("n", ASCENDING)], session=session)
-            if free is None:
-                return None
-            taken = self.collection.update_one(
-                {"_id": free["_id"], "state": FREE},
-                {"$set": set_fields, "$push": {PENDING: event}}, session=session)
-            if taken.modified_count == 1:
-                return dict(free, **set_fields, **{PENDING: free[PENDING] + [event]})
+        is free. DuplicateKeyError when the holder holds one already."""
+        return self.collection.find_one_and_update(
+            self._in(pool_id, state=FREE), {"$set": set_fields, "$push": {PENDING: event}},
+            sort=[("n", ASCENDING)], return_document=ReturnDocument.AFTER, session=session)
 
     def vacate(self, slot, session=None):
         """Free ``slot`` where it stands; False if its holder did not hold it
