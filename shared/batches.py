@@ -106,9 +106,11 @@ class Batcher(SharedExtension):
 
         def settle(worker_ctx, result=None, exc_info=None):
             outcomes = result if exc_info is None else [False] * len(batch)
-            for (handler, _, message), applied in zip(batch, outcomes):
-                handler.settle(message, applied)
-            done.send()
+            try:
+                for (handler, _, message), applied in zip(batch, outcomes):
+                    handler.settle(message, applied)
+            finally:  # the next batch must not wait on a failed acknowledgement
+                done.send()
             return result, exc_info
         try:
             self.container.spawn_worker(
