@@ -72,11 +72,9 @@ class Inbox:
         db.dead_letters.create_index("dead_lettered_at")
 
     def consume(self, handler_name, payload, apply):
-        try:
-            envelope = read_event(payload)
-        except (ValidationError, UnknownEvent, TypeError) as exc:
-            self.dead_letter(handler_name, payload, "invalid event: {!r}".format(exc), 0)
-            return
+        envelope = self._readable(handler_name, payload)
+        if envelope is None:
+            return None
         key = message_key(handler_name, envelope["id"])
         error = None
         for attempt, delay in enumerate(RETRY_DELAYS_SECONDS + (None,), 1):
@@ -97,6 +95,15 @@ class Inbox:
             raise error
         self.dead_letter(handler_name, payload, repr(error), attempt)
         return None
+
+    def _readable(self, handler_name, payload):
+        """The message's envelope, or None when it is malformed: then it is
+        dead-lettered at once (retrying cannot fix it)."""
+        try:
+            return read_event(payload)
+        except (ValidationError, UnknownEvent, TypeError) as exc:
+            self.dead_letter(handler_name, payload, "invalid event: {!r}".format(exc), 0)
+            return None
 
     def _apply_once(self, key, envelope, apply):
         """What ``apply`` returns (the events it recorded), once committed;
@@ -122,10 +129,9 @@ class Inbox:
         the events recorded by the batch's commit)."""
         readable = []
         for index, (name, payload) in enumerate(deliveries):
-            try:
-                readable.append((index, name, payload, read_event(payload)))
-            except (ValidationError, UnknownEvent, TypeError) as exc:
-                self.dead_letter(name, payload, "invalid event: {!r}".format(exc), 0)
+            envelope = self._readable(name, payload)
+            if envelope is not None:
+                readable.append((index, name, payload, envelope))
         try:
             recorded = retrying_conflicts(lambda: self._apply_batch_once(
                 [(name, envelope) for _, name, _, envelope in readable], apply))
