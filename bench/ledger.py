@@ -270,7 +270,7 @@ def run_once(ledger, publisher, worker_ids, settings):
     envelopes = backlog(worker_ids, settings.events)
     ledger.settle()
     before = ledger.entries()
-    readings_before = ledger.commands(), ledger.server_ms()
+    commands_before, server_before = ledger.commands(), ledger.server_ms()
     ledger.signal(signal.SIGSTOP, everyone=True)
     try:
         started = time.perf_counter()
@@ -282,17 +282,16 @@ def run_once(ledger, publisher, worker_ids, settings):
         applied, cores = apply_alone(ledger, before, settings, resumed)
         apply_seconds = ledger.last_recorded_after(resumed_at)
         resident, peak = ledger.memory()
-        readings_applied = ledger.commands(), ledger.server_ms()
+        commands_after = ledger.commands()
     finally:
         ledger.signal(signal.SIGCONT, everyone=True)
     system_seconds = caught_up(ledger, settings.drain_seconds, resumed)
-    server_ms = spent({"ms": readings_before[1]}, {"ms": ledger.server_ms()}, "ms",
-                      settings.events)
     return figures(settings, ledger, dict(
         applied=applied, cores=cores, publish_seconds=publish_seconds,
         apply_seconds=apply_seconds, system_seconds=system_seconds,
-        readings_before=readings_before, readings_applied=readings_applied,
-        server_ms=server_ms, resident=resident, peak=peak))
+        commands_before=commands_before, commands_after=commands_after,
+        server_ms=spent(server_before, ledger.server_ms(), settings.events),
+        resident=resident, peak=peak))
 
 
 def apply_alone(ledger, before, settings, resumed):
@@ -325,9 +324,9 @@ def figures(settings, ledger, run):
     events = settings.events
     applied, publish_seconds = run["applied"], run["publish_seconds"]
     apply_seconds = run["apply_seconds"] if applied >= events else float("nan")
-    (commands_before, _), (commands_after, _) = run["readings_before"], run["readings_applied"]
-    commands = spent(commands_before, commands_after, "commands", events)
-    database_ms = spent(commands_before, commands_after, "milliseconds", events)
+    before, after = run["commands_before"], run["commands_after"]
+    commands = spent(before["commands"], after["commands"], events)
+    database_ms = spent(before["milliseconds"], after["milliseconds"], events)
     report = reports.reconcile_at_one_time(ledger.db)
     failures = []
     if applied != events:
@@ -349,14 +348,13 @@ def figures(settings, ledger, run):
         ledger_resident_mib=run["resident"], ledger_peak_mib=run["peak"]), failures
 
 
-def spent(before, after, figure, events):
-    """{command name: ``figure`` (commands, milliseconds) per event} between
-    two readings of the ledger's counts. Includes what its timers did
-    meanwhile (the relay's catch-up, expiry): a backlog takes seconds, the
+def spent(before, after, events):
+    """{name: what grew per event} between two readings of counters by name
+    (commands, milliseconds, a service's server time). Includes what timers
+    did meanwhile (the relay's catch-up, expiry): a backlog takes seconds, the
     timers a few commands a second."""
-    was = before[figure]
-    return {name: round((value - was.get(name, 0)) / events, 3)
-            for name, value in sorted(after[figure].items()) if value > was.get(name, 0)}
+    return {name: round((value - before.get(name, 0)) / events, 3)
+            for name, value in sorted(after.items()) if value > before.get(name, 0)}
 
 
 def measure(target, settings, repeats, progress=None):

@@ -92,11 +92,9 @@ class ServiceProbe:
 
     def operations(self):
         """{"<collection>.<operation>": (count, microseconds)} on the
-        service's database so far; None where ``top`` is refused (a MongoDB
-        user without the right): the figures are then missing, not wrong."""
-        try:
-            totals = self.client.admin.command("top")["totals"]
-        except Exception:  # top is optional (see above)
+        service's database so far; None where ``top`` is refused."""
+        totals = top_totals(self.client)
+        if totals is None:
             return None
         return {"{}.{}".format(ns[len(self.prefix):], op): (v["count"], v["time"])
                 for ns, ops in totals.items() if ns.startswith(self.prefix)
@@ -106,16 +104,22 @@ class ServiceProbe:
         self.client.close()
 
 
+def top_totals(client):
+    """The server's ``top``: {namespace: {operation: {count, time}}} so far,
+    or None where it is refused (a MongoDB user without the right): the
+    figures are then missing, not wrong."""
+    try:
+        return client.admin.command("top")["totals"]
+    except Exception:  # top is optional
+        return None
+
+
 def server_ms_by_service(client, prefix):
     """{service: milliseconds its database's operations spent in the server
     so far} (``top``; {} where it is refused): who kept a shared embedded
     server busy."""
-    try:
-        totals_by_namespace = client.admin.command("top")["totals"]
-    except Exception:  # top is optional (see ServiceProbe.operations)
-        return {}
     spent = {}
-    for namespace, ops in totals_by_namespace.items():
+    for namespace, ops in (top_totals(client) or {}).items():
         database = namespace.split(".", 1)[0]
         if database.startswith(prefix) and "total" in ops:
             service = database[len(prefix):]
