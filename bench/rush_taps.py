@@ -13,6 +13,7 @@ BOOK_PATH = "/api/v1/classes/{}/bookings"
 RUSH_DEADLINE_SECONDS = 60     # after this, remaining taps are not sent (a FAIL)
 OPENING_LEAD_SECONDS = 3.0     # class published → not-open phase starts (callers connect)
 FIRE_AFTER_OPENING_SECONDS = 0.02
+REFUSAL_P99_MS = 50.0          # the target for every 409, in both loops
 
 
 @dataclass
