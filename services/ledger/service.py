@@ -30,6 +30,19 @@ def event_source(envelope):
     return "{}.{}:{}".format(envelope["source"], envelope["type"], envelope["id"])
 
 
+HANDLER_PREFIX = "handle_"
+
+
+def handler_name(code):
+    return HANDLER_PREFIX + code
+
+
+def earning_code(name):
+    """The earning of a handler named by handler_name (a batch's deliveries
+    name their handler)."""
+    return name[len(HANDLER_PREFIX):]
+
+
 def earning_handler(code, earning):
     """``handle_<code>``: the event through the current rules. It returns the
     points_awarded it recorded: they are published once the inbox's
@@ -37,7 +50,7 @@ def earning_handler(code, earning):
     (LedgerService.apply_event_batch); alone, it applies one event."""
     def handle(self, data, envelope, session):
         return self.store.earn(code, data, event_source(envelope), session, utcnow())
-    handle.__name__ = "handle_" + code
+    handle.__name__ = handler_name(code)
     handle.__qualname__ = "LedgerService." + handle.__name__
     return handles_in_batches(earning.source, code)(handle)
 
@@ -47,12 +60,8 @@ def with_earning_handlers(cls):
     Named ``handle_<event>`` as when they were written by hand: nameko names
     their queues after them, and events may be waiting there."""
     for code, earning in EARNINGS.items():
-        setattr(cls, "handle_" + code, earning_handler(code, earning))
+        setattr(cls, handler_name(code), earning_handler(code, earning))
     return cls
-
-
-def earning_code(handler_name):
-    return handler_name[len("handle_"):]
 
 
 @with_earning_handlers
