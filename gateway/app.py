@@ -16,6 +16,7 @@ from flask import Flask, Response, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from gateway import auth, class_facts, console, event_catalog, health, live, openapi
+from gateway.admission import Admission
 from gateway.errors import (GatewayError, domain_error_response, error_response,
                             gateway_error_response)
 from gateway.requests import checked_path_params, json_body, query_params, validate
@@ -44,10 +45,12 @@ def create_app(pool=None, shortcuts=None, live_hub=None):
         int_setting("RPC_TIMEOUT_SECONDS"))
     app.extensions["jwt_secret"] = jwt_secret()
     # Routes the gateway may answer itself when the answer is sure to be a
-    # refusal (gateway/class_facts.py): (service, rpc) -> hook.
+    # refusal (gateway/class_facts.py), and whose calls it admits a few at a
+    # time (gateway/admission.py): (service, rpc) -> hook.
     if shortcuts is None:
         shortcuts = {("courses", "book_seat"): class_facts.BookingShortcut(
-            class_facts.start(setting("AMQP_URI")))}
+            class_facts.start(setting("AMQP_URI")),
+            Admission(int_setting("GATEWAY_BOOKINGS_IN_FLIGHT")))}
     app.extensions["shortcuts"] = shortcuts
     for route in ROUTES:
         app.add_url_rule(route.path, endpoint="{}.{}".format(route.service, route.rpc),
@@ -109,21 +112,13 @@ def file_response(result, media_type):
 
 
 def call_service(route, path_params, caller, context, kwargs):
-    shortcut = current_app.extensions["shortcuts"].get((route.service, route.rpc))
-    if shortcut is None:
+    def call():
         return rpc_pool().call(route.service, route.rpc, context, kwargs,
                                changes=route.changes)
-    answer = shortcut.before(path_params, caller, kwargs)  # may refuse here
-    if answer is not None:
-        return answer
-    try:
-        result = rpc_pool().call(route.service, route.rpc, context, kwargs,
-                                 changes=route.changes)
-    except DomainError as error:
-        shortcut.after(path_params, caller, kwargs, error=error)
-        raise
-    shortcut.after(path_params, caller, kwargs, result=result)
-    return result
+    shortcut = current_app.extensions["shortcuts"].get((route.service, route.rpc))
+    if shortcut is None:
+        return call()
+    return shortcut.around(path_params, caller, kwargs, call)  # may answer itself
 
 
 def install_request_hooks(app):

@@ -210,20 +210,25 @@ def start(amqp_uri):
 
 
 class BookingShortcut:
-    """The gateway route hook for POST /classes/{id}/bookings."""
+    """The gateway route hook for POST /classes/{id}/bookings: a refusal or
+    replay the facts allow, else the call, admitted (gateway/admission.py)."""
 
-    def __init__(self, facts):
+    def __init__(self, facts, admission):
         self.facts = facts
+        self.admission = admission
 
-    def before(self, path_params, caller, kwargs):
-        """A result to answer with at once, or None; raises a refusal."""
-        answer = self.facts.shortcut(path_params["class_id"], caller.id,
-                                     kwargs.get("idempotency_key"))
+    def around(self, path_params, caller, kwargs, call):
+        class_id, key = path_params["class_id"], kwargs.get("idempotency_key")
+        answer = self.facts.shortcut(class_id, caller.id, key)
         if isinstance(answer, DomainError):
             raise answer
-        return answer
-
-    def after(self, path_params, caller, kwargs, result=None, error=None):
-        if result is not None or isinstance(error, DomainError):
-            self.facts.learn(path_params["class_id"], caller.id,
-                             kwargs.get("idempotency_key"), result, error)
+        if answer is not None:
+            return answer
+        with self.admission.admit(class_id):
+            try:
+                result = call()
+            except DomainError as error:
+                self.facts.learn(class_id, caller.id, key, error=error)
+                raise
+        self.facts.learn(class_id, caller.id, key, result=result)
+        return result

@@ -17,8 +17,9 @@ from shared.schemas import AtLeastOne, PartialUpdate, Text
 ERROR_STATUSES = {400: "Malformed request", 401: "Not signed in or token invalid",
                   403: "Role not allowed", 404: "Not found", 409: "Conflicts with current state",
                   413: "Body too large", 422: "Invalid content", 429: "Too many attempts",
-                  503: "Not processed: a service or the broker is unavailable, or no service "
-                       "took the request in time. Nothing was done; retry later"}
+                  503: "Not processed: a service or the broker is unavailable, no service "
+                       "took the request in time, or (a booking) too many taps on the class "
+                       "at once. Nothing was done; retry after Retry-After"}
 # Only for operations that change something (gateway/rpc.py).
 OUTCOME_UNKNOWN = (504, "Outcome unknown: the service took the request but did not answer "
                         "in time. Check the result (booking, balance) or retry with the same "

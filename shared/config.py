@@ -90,6 +90,11 @@ DEFAULTS = {
     "GATEWAY_THREADS": "8",
     # One proxy per thread is enough; more would only hold idle connections.
     "GATEWAY_RPC_POOL_SIZE": "8",
+    # gateway: booking calls per class in flight from one process; a tap
+    # beyond them is answered 503 BOOKING_BUSY at once (gateway/admission.py).
+    # Below GATEWAY_THREADS, so that threads are left for the answers the
+    # gateway gives itself; about what one courses process books at once.
+    "GATEWAY_BOOKINGS_IN_FLIGHT": "4",
     # gateway: the console's live stream (gateway/live.py). Each open stream
     # holds one of a process's GATEWAY_THREADS, so at most this many per
     # process (half the threads by default; 503 BUSY beyond), and each ends

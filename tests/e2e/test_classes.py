@@ -2,6 +2,7 @@
 classes; workers browse, book (seat, waitlist, refusals), replay with an
 Idempotency-Key, cancel and confirm offers; members-only classes follow
 identity's membership_approved event; and a rush of workers on a few seats."""
+import random
 import threading
 import time
 import uuid
@@ -517,8 +518,14 @@ def test_rush_on_a_few_seats(system, make_registration, make_class, courses_db):
         if not hasattr(local, "session"):
             local.session = requests.Session()
         start.wait()
-        response = local.session.post(url, headers=headers, timeout=30)
-        return worker_id, response.status_code, response.json()
+        while True:
+            response = local.session.post(url, headers=headers, timeout=30)
+            body = response.json()
+            if (response.status_code, body.get("error")) != (503, "BOOKING_BUSY"):
+                return worker_id, response.status_code, body
+            # Beyond the gateway's few taps in flight (gateway/admission.py):
+            # retried after Retry-After, spread out, as the app does.
+            time.sleep(float(response.headers["Retry-After"]) * random.uniform(0.2, 1))
 
     with ThreadPoolExecutor(max_workers=RUSH_WORKERS) as pool:
         answers = list(pool.map(tap, workers))

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta, timezone
 import jwt
 import pytest
 
+from gateway.admission import Admission
 from gateway.app import create_app
 from gateway.class_facts import BookingShortcut, ClassFacts
 from shared.errors import Conflict
@@ -165,7 +166,7 @@ def token_for(worker_id):
 def test_the_gateway_answers_a_known_refusal_without_an_rpc(monkeypatch):
     monkeypatch.setenv("JWT_SECRET", TEST_JWT_SECRET)
     facts, pool = ClassFacts(), CountingPool()
-    app = create_app(pool=pool, shortcuts={("courses", "book_seat"): BookingShortcut(facts)})
+    app = create_app(pool=pool, shortcuts={("courses", "book_seat"): BookingShortcut(facts, Admission(4))})
     client = app.test_client()
     headers = {"Authorization": "Bearer " + token_for("w1")}
     keyed = dict(headers, **{"Idempotency-Key": "key-00000001"})
