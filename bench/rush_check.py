@@ -7,6 +7,7 @@ Each check is PASS or FAIL; a FAIL makes `make bench` exit non-zero.
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
 
+from bench.rush_taps import first_decided, is_busy
 from shared.mongo import connect, database_name
 
 BOOKED, WAITING = "booked", "waiting"
@@ -57,7 +58,8 @@ def check_rush(env, class_id, seats_wanted, waitlist_limit, taps, workers):
         if tap.status in (201, 202):
             told[tap.status].add(id_of[tap.worker])
     unanswered = [t for t in taps if t.status is None]
-    server_errors = [t for t in taps if t.status is not None and t.status >= 500]
+    server_errors = [t for t in taps if t.status is not None and t.status >= 500
+                     and not is_busy(t)]
     unexpected = Counter(t.status for t in taps
                          if t.status is not None and t.status not in (201, 202, 409)
                          and t.status < 500)
@@ -66,10 +68,10 @@ def check_rush(env, class_id, seats_wanted, waitlist_limit, taps, workers):
         Check("every request answered", not unanswered,
               "{} unanswered, e.g. {}".format(len(unanswered), _sample(
                   {t.error for t in unanswered})) if unanswered else "{}".format(len(taps))),
-        Check("no 5xx", not server_errors, "{} answers ≥ 500: {}".format(
+        Check("no 5xx but 503 BOOKING_BUSY", not server_errors, "{} answers ≥ 500: {}".format(
             len(server_errors), dict(Counter(t.status for t in server_errors)))
             if server_errors else ""),
-        Check("only 201/202/409 answers", not unexpected, str(dict(unexpected))),
+        Check("only 201/202/409 answers (or busy)", not unexpected, str(dict(unexpected))),
         Check("seat documents == S", len(seats) == seats_wanted,
               "{} seat documents for {} seats".format(len(seats), seats_wanted)),
         Check("exactly S seats booked", len(holders) == seats_wanted and not other_seats,
@@ -96,16 +98,17 @@ def check_rush(env, class_id, seats_wanted, waitlist_limit, taps, workers):
 
 
 def check_repeats(taps):
-    """A retry with the same Idempotency-Key must get the first answer again
-    (hard); a second tap without a key from a worker who holds a seat or a
-    place should say so (ALREADY_BOOKED / ALREADY_WAITLISTED) rather than
-    e.g. CLASS_FULL (soft: reported, does not fail the run)."""
-    firsts = {t.worker: t for t in taps if t.kind == "first"}
+    """A retry with the same Idempotency-Key must get the worker's first
+    answer again (hard); a second tap without a key from a worker who holds a
+    seat or a place should say so (ALREADY_BOOKED / ALREADY_WAITLISTED)
+    rather than e.g. CLASS_FULL (soft: reported, does not fail the run). A
+    busy answer took nothing: the first answer is the first that decided."""
+    firsts = first_decided(taps)
     replay_wrong, again_wrong = Counter(), Counter()
     retries = agains = 0
     for tap in taps:
         first = firsts.get(tap.worker)
-        if tap.status is None or first is None or first.status is None:
+        if tap.status is None or first is None or tap is first or is_busy(tap):
             continue
         if tap.kind == "retry":
             retries += 1
@@ -124,3 +127,10 @@ def check_repeats(taps):
               "{} second taps by holders; otherwise: {}".format(agains, dict(again_wrong)),
               hard=False),
     ]
+
+
+def not_open_check(not_open):
+    wrong = Counter("{} {} {}".format(t.status, t.code, t.error or "").strip()
+                    for t in not_open if (t.status, t.code) != (409, "BOOKING_NOT_OPEN"))
+    return Check("before opening: all 409 BOOKING_NOT_OPEN", not wrong,
+                 "{} taps; otherwise: {}".format(len(not_open), dict(wrong)))

@@ -12,6 +12,9 @@ Per offered rate R (courses × 1; set-up not timed):
    taps are retries with their Idempotency-Key (KEY_SHARE of workers) or
    plain repeats.
 
+A tap the gateway sheds (503 BOOKING_BUSY, gateway/admission.py) is not
+sent again: the worker's later taps are due anyway, whatever the answers.
+
 Tap i is sent at its due time, or as soon as one of SENDERS threads (each
 with its own keep-alive connection, bench/lean_http.py: http.client would
 take CPU the system needs) is free; its latency is counted from the
@@ -180,7 +183,7 @@ def run_rate(target, staff, accounts, rush_settings, settings, rate, rng):
                                    rush_settings.seats, taps, accounts)
     # Only taps answered before the opening must be refused as not open: a
     # not-open tap sent late (the senders all busy) may book, as it should.
-    checks.append(rush_taps.not_open_check([t for t in taps if t.kind == "not_open"
+    checks.append(rush_check.not_open_check([t for t in taps if t.kind == "not_open"
                                             and t.done is not None and t.done < 0]))
     return OpenRun(rate, taps, cores, memory, snapshots, sampler.error, checks, clock,
                    (clock.fire, clock.fire + settings.seconds))
@@ -272,9 +275,10 @@ def progress_line(f, checks):
     failed = [c.name for c in checks if not c.passed and c.hard]
     return ("  open loop {:,}/s: {:,} taps, {:,} answered; send lag p99 {:.1f} ms, max "
             "{:.0f} ms{}; generator {:.2f} cores; winners p99 {:.0f} ms, 409 p99 {:.0f} "
-            "ms p99.9 {:.0f} ms; checks {}".format(
+            "ms p99.9 {:.0f} ms, busy {} p99 {:.0f} ms; checks {}".format(
                 f["offered_per_s"], f["taps"], f["answered"], f["lag_p99_ms"],
                 f["lag_max_ms"], "" if f["on_time"] else " (LATE: {})".format(f["why_late"]),
                 f["generator_cores"], f["winners"]["p99_ms"], f["refusals"]["p99_ms"],
-                f["refusals"]["p99_9_ms"], "PASS" if not failed else "FAIL: " + "; ".join(
+                f["refusals"]["p99_9_ms"], f["busy"]["count"], f["busy"]["p99_ms"],
+                "PASS" if not failed else "FAIL: " + "; ".join(
                     failed)))

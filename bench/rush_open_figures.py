@@ -14,11 +14,10 @@ WINNER_KINDS = ("201 booked", "202 waitlisted")
 def kinds(taps):
     """{kind of answer: [taps]}: a worker's first 201/202 (by answer time) is
     a winner, a later one a replay; others by status and error code."""
-    by_kind, won = {}, set()
-    for tap in sorted((t for t in taps if t.status is not None), key=lambda t: t.done):
+    by_kind, wins = {}, {id(t) for t in rush_taps.first_wins(taps)}
+    for tap in rush_taps.by_answer_time(taps):
         if tap.status in (201, 202):
-            kind = "201/202 replayed" if tap.worker in won else WINNER_KINDS[tap.status - 201]
-            won.add(tap.worker)
+            kind = WINNER_KINDS[tap.status - 201] if id(tap) in wins else "201/202 replayed"
         else:
             kind = "{} {}".format(tap.status, tap.code)
         by_kind.setdefault(kind, []).append(tap)
@@ -75,23 +74,27 @@ def cpu_per_tap_us(run):
 def run_figures(run, senders):
     by_kind = kinds(run.taps)
     refusals = [t for t in run.taps if t.status == 409]
+    busy = [t for t in run.taps if rush_taps.is_busy(t)]
     winners = [t for k in WINNER_KINDS for t in by_kind.get(k, [])]
     full_at = max((t.done for t in winners), default=float("inf"))
     return dict(sending(run.taps, senders, run.rate), generator_cores=run.cores,
                 generator_us_per_tap=cpu_per_tap_us(run),
                 kinds={k: latency(v) for k, v in sorted(by_kind.items())},
-                refusals=latency(refusals), winners=latency(winners),
+                refusals=latency(refusals), busy=latency(busy), winners=latency(winners),
                 # due once the last seat and place were gone: not held up by bookings
                 refusals_due_after_full=latency([t for t in refusals if t.due >= full_at]),
-                server_errors=sum(1 for t in run.taps if (t.status or 0) >= 500))
+                server_errors=sum(1 for t in run.taps
+                                  if (t.status or 0) >= 500 and not rush_taps.is_busy(t)))
 
 
 def highest_sustainable(figures, limit_ms=REFUSAL_P99_MS):
-    """The highest offered rate up to which every rate's refusal p99 stayed
-    under `limit_ms` with its taps sent on time; None if the lowest did not."""
+    """The highest offered rate up to which every rate's refusal p99, and its
+    busy answers' p99 if any, stayed under `limit_ms` with its taps sent on
+    time; None if the lowest did not."""
     best = None
     for f in sorted(figures, key=lambda f: f["offered_per_s"]):
-        if not (f["refusals"]["p99_ms"] < limit_ms and f["on_time"]):
+        busy_ok = not f["busy"]["count"] or f["busy"]["p99_ms"] < limit_ms
+        if not (f["refusals"]["p99_ms"] < limit_ms and busy_ok and f["on_time"]):
             break
         best = f["offered_per_s"]
     return best

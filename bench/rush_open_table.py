@@ -18,7 +18,7 @@ def _verdict(value, limit):
 
 def rate_block(f):
     lines = ["offered {:,}/s: {:,} taps, {:,} sent ({}/s after the opening), {:,} answered, "
-             "5xx {}; sent late (> {:.0f} ms after due) {:,}, send lag p99 {} ms, max {} ms; "
+             "other 5xx {}; sent late (> {:.0f} ms after due) {:,}, send lag p99 {} ms, max {} ms; "
              "at most {} in flight; generator {:.2f} cores (~{} µs CPU a tap){}".format(
                  f["offered_per_s"], f["taps"], f["sent"], _num(f["sent_per_s"]), f["answered"],
                  f["server_errors"], o.LATE_MS, f["late"], _num(f["lag_p99_ms"]),
@@ -36,13 +36,16 @@ def rate_block(f):
     lines.append(_row("refusals (all 409)", f["refusals"], "< 50 ms",
                       _verdict(f["refusals"]["p99_ms"], o.REFUSAL_P99_MS)))
     lines.append(_row("  409s due after full", f["refusals_due_after_full"]))
+    if f["busy"]["count"]:
+        lines.append(_row("shed (503 BOOKING_BUSY)", f["busy"], "< 50 ms",
+                          _verdict(f["busy"]["p99_ms"], o.REFUSAL_P99_MS)))
     return lines
 
 
 def highest_line(result):
     best, bare = result.highest(), result.bare
-    text = ("highest offered rate with 409 p99 < {:.0f} ms at it and every lower rate "
-            "(taps sent on time): ".format(o.REFUSAL_P99_MS))
+    text = ("highest offered rate with 409 p99 (and 503 BOOKING_BUSY p99) < {:.0f} ms at it "
+            "and every lower rate (taps sent on time): ".format(o.REFUSAL_P99_MS))
     if best is None:
         return text + "none of those measured"
     return text + "{:,}/s = {:.2f}× bare RPC at {} callers, the highest measured ({} " \

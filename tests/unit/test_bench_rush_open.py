@@ -104,8 +104,9 @@ def test_a_rate_is_on_time_only_if_every_tap_went_out_and_p99_of_the_lag_is_smal
     assert f["why_late"] == "every sender was waiting for an answer"
 
 
-def rate(offered, p99, on_time=True):
-    return {"offered_per_s": offered, "refusals": {"p99_ms": p99}, "on_time": on_time}
+def rate(offered, p99, on_time=True, busy=(0, float("nan"))):
+    return {"offered_per_s": offered, "refusals": {"p99_ms": p99}, "on_time": on_time,
+            "busy": {"count": busy[0], "p99_ms": busy[1]}}
 
 
 def test_the_highest_sustainable_rate_is_the_last_before_the_first_that_fails():
@@ -114,6 +115,9 @@ def test_the_highest_sustainable_rate_is_the_last_before_the_first_that_fails():
     assert rf.highest_sustainable([rate(250, 50)]) is None          # 50 is not under 50
     assert rf.highest_sustainable([rate(250, 5), rate(500, 10, on_time=False)]) == 250
     assert rf.highest_sustainable([rate(250, float("nan"))]) is None
+    # Taps shed by the gateway (503 BOOKING_BUSY) are held to the same limit.
+    assert rf.highest_sustainable([rate(250, 5, busy=(9, 20)),
+                                   rate(500, 10, busy=(40, 70))]) == 250
 
 
 def test_a_phase_takes_out_the_idle_commands_and_divides_by_its_answers():
@@ -192,7 +196,8 @@ def test_a_runs_figures_split_winners_refusals_and_refusals_due_once_full():
             answered(2, 0.04, 0.04, 0.50, 409, "CLASS_FULL"),       # due before full
             answered(0, 0.05, 0.05, 0.45, 201, "booked", "retry"),  # a replay
             answered(3, 0.41, 0.41, 0.42, 409, "CLASS_FULL"),
-            answered(4, 0.60, 0.60, 0.61, 500, "INTERNAL")]
+            answered(4, 0.60, 0.60, 0.61, 500, "INTERNAL"),
+            answered(5, 0.03, 0.03, 0.035, 503, "BOOKING_BUSY")]
     run = ro.OpenRun(100, taps, 0.05, {}, [], None, [], CLOCK, (0.02, 0.52))
 
     f = rf.run_figures(run, senders=4)
@@ -203,7 +208,8 @@ def test_a_runs_figures_split_winners_refusals_and_refusals_due_once_full():
     assert f["refusals_due_after_full"]["count"] == 1
     assert f["refusals_due_after_full"]["p50_ms"] == pytest.approx(10.0)
     assert f["kinds"]["201/202 replayed"]["count"] == 1
-    assert f["server_errors"] == 1 and f["answered"] == f["taps"] == 7
-    assert f["sent_per_s"] == pytest.approx(5 / 0.58)   # 5 taps from 0.02 to 0.60 s
-    # 0.05 cores for 0.5 s while 5 taps were sent: 5 ms of CPU a tap
-    assert f["generator_us_per_tap"] == pytest.approx(5000.0)
+    assert f["busy"]["count"] == 1 and f["busy"]["p50_ms"] == pytest.approx(5.0)
+    assert f["server_errors"] == 1 and f["answered"] == f["taps"] == 8
+    assert f["sent_per_s"] == pytest.approx(6 / 0.58)   # 6 taps from 0.02 to 0.60 s
+    # 0.05 cores for 0.5 s while 6 taps were sent
+    assert f["generator_us_per_tap"] == pytest.approx(0.025 / 6 * 1e6)
