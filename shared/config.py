@@ -93,8 +93,11 @@ DEFAULTS = {
     # gateway: booking calls per class in flight from one process; a tap
     # beyond them is answered 503 BOOKING_BUSY at once (gateway/admission.py).
     # Below GATEWAY_THREADS, so that threads are left for the answers the
-    # gateway gives itself; about what one courses process books at once.
-    "GATEWAY_BOOKINGS_IN_FLIGHT": "4",
+    # gateway gives itself. The embedded database books one tap at a time:
+    # more in flight only queue there (the bench's open loop at 1,500 taps/s:
+    # winners' p99 224-383 ms with 2, 386-834 ms with 4). Raise it with more
+    # courses processes on a real MongoDB, or with fewer gateway processes.
+    "GATEWAY_BOOKINGS_IN_FLIGHT": "2",
     # gateway: the console's live stream (gateway/live.py). Each open stream
     # holds one of a process's GATEWAY_THREADS, so at most this many per
     # process (half the threads by default; 503 BUSY beyond), and each ends
