@@ -119,7 +119,7 @@ def take(store, cls, worker_id, key, claim, now):
         raise exceptions.already_waitlisted()
     if place is None:
         raise exceptions.class_full()
-    if store.holding(cls["_id"], worker_id)[0] == "seat":
+    if store.seat_of(cls["_id"], worker_id) is not None:
         # Two taps at once: one took a seat, this one a place. Keep the seat.
         store.give_back_place(place, events, now)
         raise exceptions.already_booked()

@@ -159,9 +159,13 @@ class SlotsMixin:
 
     # ---- what a worker holds -------------------------------------------------
 
+    def seat_of(self, class_id, worker_id):
+        """The worker's seat (or offer) in a class, or None."""
+        return self.seat_pool.held_by(class_id, worker_id)
+
     def holding(self, class_id, worker_id):
         """(kind, document) of what the worker holds in a class, or (None, None)."""
-        seat = self.seat_pool.held_by(class_id, worker_id)
+        seat = self.seat_of(class_id, worker_id)
         if seat is not None:
             return "seat", seat
         place = self.place_pool.held_by(class_id, worker_id)
