@@ -46,8 +46,7 @@ from bench import rush_check, rush_open, rush_open_table, rush_setup
 from bench.environment import bench_environment
 from bench.rush_taps import (BOOK_PATH, OPENING_LEAD_SECONDS, REFUSAL_P99_MS,
                              RUSH_DEADLINE_SECONDS, Clock, Tap, busy_backoff, first_wins, is_busy,
-                             new_key, pct,
-                             send_tap)
+                             is_server_error, new_key, pct, send_tap)
 from bench.yardstick import BARE
 
 NAME = "rush"
@@ -218,7 +217,7 @@ def rush_figures(taps, not_open, cores):
                                       if last > full_at else float("nan")),
         "busy": len(busy),
         "busy_p99_ms": pct([t.ms for t in busy], 99),
-        "server_errors": sum(1 for t in answered if t.status >= 500 and not is_busy(t)),
+        "server_errors": sum(1 for t in answered if is_server_error(t)),
         "unanswered": len(taps) - len(answered),
         "not_open_answers": len(no),
         "not_open_per_s": len(no) / no_window if no_window > 0 else float("nan"),
@@ -359,8 +358,8 @@ def progress_line(count, repeat, repeats, f, checks):
     failed = [c.name for c in checks if not c.passed and c.hard]
     return ("  courses×{} run {}/{}: {:,} answered in {:.2f} s ({:,.0f}/s), {} booked + {} "
             "waitlisted in {:.2f} s, ok p99 {:.0f} ms, 409 p99 {:.0f} ms, after full "
-            "{:,.0f}/s, not-open {:,.0f}/s p99 {:.0f} ms, busy {}, other 5xx {}, client {:.2f} cores, "
-            "checks {}".format(
+            "{:,.0f}/s, not-open {:,.0f}/s p99 {:.0f} ms, busy {}, other 5xx {}, client "
+            "{:.2f} cores, checks {}".format(
                 count, repeat + 1, repeats, f["answers"], f["rush_seconds"],
                 f["answers_per_s"], f["booked"], f["waitlisted"], f["seats_gone_seconds"],
                 f["success_p99_ms"], f["refusal_p99_ms"], f["refusals_after_full_per_s"],

@@ -7,7 +7,7 @@ Each check is PASS or FAIL; a FAIL makes `make bench` exit non-zero.
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
 
-from bench.rush_taps import first_decided, is_busy
+from bench.rush_taps import first_decided, is_busy, is_server_error
 from shared.mongo import connect, database_name
 
 BOOKED, WAITING = "booked", "waiting"
@@ -58,8 +58,7 @@ def check_rush(env, class_id, seats_wanted, waitlist_limit, taps, workers):
         if tap.status in (201, 202):
             told[tap.status].add(id_of[tap.worker])
     unanswered = [t for t in taps if t.status is None]
-    server_errors = [t for t in taps if t.status is not None and t.status >= 500
-                     and not is_busy(t)]
+    server_errors = [t for t in taps if is_server_error(t)]
     unexpected = Counter(t.status for t in taps
                          if t.status is not None and t.status not in (201, 202, 409)
                          and t.status < 500)

@@ -83,8 +83,7 @@ def run_figures(run, senders):
                 refusals=latency(refusals), busy=latency(busy), winners=latency(winners),
                 # due once the last seat and place were gone: not held up by bookings
                 refusals_due_after_full=latency([t for t in refusals if t.due >= full_at]),
-                server_errors=sum(1 for t in run.taps
-                                  if (t.status or 0) >= 500 and not rush_taps.is_busy(t)))
+                server_errors=sum(1 for t in run.taps if rush_taps.is_server_error(t)))
 
 
 def highest_sustainable(figures, limit_ms=REFUSAL_P99_MS):

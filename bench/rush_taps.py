@@ -39,6 +39,11 @@ def is_busy(tap):
     return (tap.status, tap.code) == BUSY
 
 
+def is_server_error(tap):
+    """A 5xx other than a busy answer (which the gateway gives by design)."""
+    return (tap.status or 0) >= 500 and not is_busy(tap)
+
+
 def busy_backoff(rng):
     """How long a closed-loop caller waits after a busy answer: the app's
     wait, Retry-After spread out so the retries do not arrive together."""
