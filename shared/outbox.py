@@ -5,7 +5,8 @@ MongoDB transaction, so a change without its event (or an event without its
 change) cannot exist. After the commit, ``OutboxRelay`` publishes the event and
 marks it sent; a timer re-publishes whatever is still unsent (a crash between
 commit and publish, a broker that was down). Delivery is therefore at least
-once, and consumers drop repeats by event id (shared/inbox.py).
+once, and consumers drop repeats by event id (shared/inbox.py). The events
+of one batch of handled events (shared/batches.py) share one entry.
 """
 import logging
 import uuid
@@ -39,14 +40,29 @@ class Outbox:
         db.outbox.create_index([("sent_at", ASCENDING),
                                 ("created_at", ASCENDING)])
 
-    def add_all(self, envelopes, session):
-        """Record ``envelopes`` in the caller's transaction, one write for all."""
-        if envelopes:
-            self.collection.insert_many([{
-                "_id": envelope["id"], "envelope": envelope, "type": envelope["type"],
-                "created_at": utcnow(), "sent_at": None, "claimed_until": None,
-                "publish_attempts": 0,
-            } for envelope in envelopes], session=session)
+    def add_all(self, envelopes, session, one_entry=False):
+        """Record ``envelopes`` in the caller's transaction, one write for all:
+        an entry each, or with ``one_entry`` (a batch's events) one entry
+        holding them all. Each entry is a document to insert, and then to
+        update once published: per event, those two writes cost the ledger's
+        batches more than its entries and balances on the embedded server."""
+        if len(envelopes) > 1 and one_entry:
+            self.collection.insert_one(self._entry(envelopes), session=session)
+        elif envelopes:
+            self.collection.insert_many([self._entry([envelope]) for envelope in envelopes],
+                                        session=session)
+
+    @staticmethod
+    def _entry(envelopes):
+        """An entry is named by its last event's id: the relay publishes an
+        entry's events in order and stops at the first that fails, so when
+        its last event was sent, all of them were (Relay.publish)."""
+        entry = {"_id": envelopes[-1]["id"], "created_at": utcnow(), "sent_at": None,
+                 "claimed_until": None, "publish_attempts": 0}
+        if len(envelopes) == 1:
+            return dict(entry, envelope=envelopes[0], type=envelopes[0]["type"])
+        return dict(entry, envelopes=envelopes,
+                    type=sorted({envelope["type"] for envelope in envelopes}))
 
     def claim_stale(self, now=None):
         """Claim unsent entries older than STALE_AFTER (up to BATCH, oldest
@@ -71,19 +87,26 @@ class Outbox:
         self.collection.update_many(dict(stale, _id={"$in": ids}), {
             "$set": {"claimed_until": now + CLAIM_LEASE, "claim": mark},
             "$inc": {"publish_attempts": 1}})
-        return [entry["envelope"] for entry in self.collection.find(
-            {"_id": {"$in": ids}, "claim": mark}, {"envelope": 1},
-            sort=[("created_at", ASCENDING)])]
+        return [envelope for entry in self.collection.find(
+            {"_id": {"$in": ids}, "claim": mark}, {"envelope": 1, "envelopes": 1},
+            sort=[("created_at", ASCENDING)]) for envelope in envelopes_of(entry)]
 
     def release(self, event_ids):
-        """Give up the claim on entries a failed publish left unsent, so the
-        next tick retries them instead of waiting out CLAIM_LEASE."""
+        """Give up the claim on entries a failed publish left unsent (named by
+        their last event), so the next tick retries them instead of waiting
+        out CLAIM_LEASE."""
         self.collection.update_many({"_id": {"$in": list(event_ids)}, "sent_at": None},
                                     {"$set": {"claimed_until": None}})
 
     def mark_sent(self, event_ids):
+        """The entries whose last event is among ``event_ids`` (Outbox._entry)."""
         self.collection.update_many({"_id": {"$in": list(event_ids)}},
                                     {"$set": {"sent_at": utcnow()}})
+
+
+def envelopes_of(entry):
+    """The events an outbox entry holds, in the order they were recorded."""
+    return entry.get("envelopes") or [entry["envelope"]]
 
 
 class EmbeddedOutbox:

@@ -101,6 +101,8 @@ class BaseStore:
                 raise self.busy() from error
             raise
 
-    def record_events(self, envelopes, session):
-        self.outbox.add_all(envelopes, session)
+    def record_events(self, envelopes, session, one_entry=False):
+        """Store ``envelopes`` in the outbox, in the caller's transaction;
+        ``one_entry`` for a batch's events (Outbox.add_all)."""
+        self.outbox.add_all(envelopes, session, one_entry)
         return envelopes

@@ -118,7 +118,7 @@ class LedgerStore(RewardsMixin, BaseStore):
         # the credit opens the account then.
         entries = Books(self.db, session, now).credit_all(credits, opening=UNKNOWN_FACTS)
         return self.record_events([points_event("points_awarded", entry) for entry in entries],
-                                  session)
+                                  session, one_entry=True)
 
     # ---- staff adjustments and reversals -----------------------------------
 

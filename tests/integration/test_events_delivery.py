@@ -73,8 +73,8 @@ def test_the_change_and_its_event_are_committed_together(
     # The event's write fails after it was made: the worker is not stored either.
     original_add = Outbox.add_all
 
-    def add_then_fail(self, envelopes, session):
-        original_add(self, envelopes, session)
+    def add_then_fail(self, envelopes, session, *options):
+        original_add(self, envelopes, session, *options)
         raise RuntimeError("outbox write failed")
     monkeypatch.setattr(Outbox, "add_all", add_then_fail)
     other = make_registration()

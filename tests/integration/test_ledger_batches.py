@@ -43,6 +43,10 @@ def commits():
     return COMMANDS.counts().get("commitTransaction", 0)
 
 
+def awards_in_outbox(store):
+    return store.db.outbox.count_documents({"type": "points_awarded"})
+
+
 def entries_of(store, worker_ids):
     return store.db.entries.count_documents({"worker_id": {"$in": worker_ids}})
 
@@ -51,12 +55,14 @@ def test_a_burst_is_applied_in_a_few_transactions_of_at_most_a_batch(as_staff, s
                                                                      publish):
     as_staff.set_rules({"rules": RULES})
     worker_ids = open_accounts(store, 6)
-    before = commits()
+    before, outbox_before = commits(), awards_in_outbox(store)
     for n in range(60):
         publish("courses", "class_attended", attended(worker_ids[n % 6]))
     wait_for(lambda: entries_of(store, worker_ids) == 60, what="the burst applied")
     transactions = commits() - before
     assert 60 // 25 < transactions <= 6  # batches of at most 25, not one per event
+    # A batch's points_awarded are one outbox entry: one write, one to mark sent.
+    assert awards_in_outbox(store) - outbox_before == transactions
     for worker_id in worker_ids:
         account = store.db.accounts.find_one({"_id": worker_id})
         assert (account["balance"], account["seq"]) == (50, 10)
