@@ -9,6 +9,7 @@ import uuid
 from marshmallow import Schema, ValidationError, fields, validate
 
 from shared.event_schemas import EVENT_SCHEMAS
+from shared.schemas import schema_of
 
 SPEC_VERSION = "1.0"
 
@@ -29,8 +30,9 @@ class UnknownEvent(Exception):
 
 
 def schema_for(source, event_type):
+    """The event's data schema, one instance each (schema_of)."""
     try:
-        return EVENT_SCHEMAS[(source, event_type)]()
+        return schema_of(EVENT_SCHEMAS[(source, event_type)])
     except KeyError:
         raise UnknownEvent("{}.{}".format(source, event_type))
 
@@ -40,7 +42,8 @@ def new_event(source, event_type, data, *, now):
     the fact happened, given by the caller like every store verb's time (the
     envelope's ``time``, by which consumers order facts)."""
     schema = schema_for(source, event_type)
-    errors = schema.validate(schema.dump(data))
+    dumped = schema.dump(data)
+    errors = schema.validate(dumped)
     if errors:
         raise ValidationError(errors)
     return {
@@ -51,13 +54,13 @@ def new_event(source, event_type, data, *, now):
         "time": now.isoformat(timespec="microseconds"),
         "specversion": SPEC_VERSION,
         "datacontenttype": "application/json",
-        "data": schema.dump(data),
+        "data": dumped,
     }
 
 
 def read_event(payload):
     """The envelope with ``data`` loaded by its schema; ValidationError if bad."""
-    envelope = EnvelopeSchema().load(payload)
+    envelope = schema_of(EnvelopeSchema).load(payload)
     envelope["id"] = str(envelope["id"])
     schema = schema_for(envelope["source"], envelope["type"])
     envelope["data"] = schema.load(envelope["data"])

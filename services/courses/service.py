@@ -15,7 +15,7 @@ from shared.clock import utcnow
 from shared.inbox import EventConsumer, handles
 from shared.mongo import MongoStore
 from shared.outbox import EventSource
-from shared.schemas import load
+from shared.schemas import dump, load
 from shared.service import ServiceBase, Settings
 
 OFFER_EXPIRY_INTERVAL_SECONDS = 5
@@ -62,7 +62,7 @@ class CoursesService(ServiceBase, EventSource, EventConsumer):
         code = load(schemas.AttendanceRequest, request)["code"]
         seat, events = self.store.attend(class_id, worker.id, code, utcnow())
         self.relay.publish(events)
-        return schemas.Attendance().dump({"class_id": class_id,
+        return dump(schemas.Attendance, {"class_id": class_id,
                                           "attended_at": seat["attended_at"]})
 
     @rpc
@@ -79,7 +79,7 @@ class CoursesService(ServiceBase, EventSource, EventConsumer):
         self.caller.require_authenticated()
         params = load(schemas.ClassListQuery, query)
         classes, total = self.store.list_classes(params, utcnow())
-        return schemas.ClassPage().dump({
+        return dump(schemas.ClassPage, {
             "items": [self._with_counts(cls) for cls in classes], "total": total,
             "page": params["page"], "per_page": params["per_page"]})
 
@@ -97,7 +97,7 @@ class CoursesService(ServiceBase, EventSource, EventConsumer):
                     waitlist_length=self.store.waitlist_length(cls["_id"]), **extra)
 
     def _view(self, cls, **extra):
-        return schemas.ClassView().dump(self._with_counts(cls, **extra))
+        return dump(schemas.ClassView, self._with_counts(cls, **extra))
 
     # ---- workers: booking ------------------------------------------------
 
@@ -115,7 +115,7 @@ class CoursesService(ServiceBase, EventSource, EventConsumer):
             # date (gateway/class_facts.py), and a concurrent tap that gave a
             # place back a moment after this one began would void it.
             self.relay.publish(self.store.mark_class_full(cls, utcnow()))
-        return schemas.BookingResult().dump(result)
+        return dump(schemas.BookingResult, result)
 
     @rpc
     def cancel_booking(self, class_id):
@@ -128,7 +128,7 @@ class CoursesService(ServiceBase, EventSource, EventConsumer):
         worker = self.caller.require_authenticated()
         seat, events = self.store.confirm_offer(class_id, worker.id, utcnow())
         self.relay.publish(events)
-        return schemas.BookingResult().dump(booking.answer("seat", seat, self.store))
+        return dump(schemas.BookingResult, booking.answer("seat", seat, self.store))
 
     @rpc
     def list_my_bookings(self):
@@ -136,7 +136,7 @@ class CoursesService(ServiceBase, EventSource, EventConsumer):
         seats, places = self.store.bookings_of(worker.id, utcnow())
         items = ([booking.answer("seat", s, self.store) for s in seats]
                  + [booking.answer("place", p, self.store) for p in places])
-        return schemas.BookingList().dump({"items": items})
+        return dump(schemas.BookingList, {"items": items})
 
     @timer(interval=OFFER_EXPIRY_INTERVAL_SECONDS)
     def pass_on_expired_offers(self):

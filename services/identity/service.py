@@ -15,7 +15,7 @@ from shared.caller import UNION_STAFF
 from shared.clock import utcnow
 from shared.mongo import MongoStore
 from shared.outbox import EventSource
-from shared.schemas import load
+from shared.schemas import dump, load
 from shared.service import ServiceBase, Settings
 
 
@@ -33,7 +33,7 @@ class IdentityService(ServiceBase, EventSource):
         password_hash = passwords.hash_password(fields.pop("password"))
         worker, events = self.store.create_worker(fields, password_hash, utcnow())
         self.relay.publish(events)
-        return schemas.OwnProfile().dump(worker)
+        return dump(schemas.OwnProfile, worker)
 
     @rpc
     def log_in(self, request):
@@ -117,7 +117,7 @@ class IdentityService(ServiceBase, EventSource):
     @rpc
     def get_own_profile(self):
         worker = self.store.get_worker(self._live_caller(utcnow()).id)
-        return schemas.OwnProfile().dump(worker)
+        return dump(schemas.OwnProfile, worker)
 
     @rpc
     def update_own_profile(self, request):
@@ -125,7 +125,7 @@ class IdentityService(ServiceBase, EventSource):
         now = utcnow()
         worker, events = self.store.update_profile(self._live_caller(now).id, changes, now)
         self.relay.publish(events)
-        return schemas.OwnProfile().dump(worker)
+        return dump(schemas.OwnProfile, worker)
 
     # ---- staff: workers and roles ---------------------------------------
 
@@ -136,12 +136,12 @@ class IdentityService(ServiceBase, EventSource):
         worker = self.store.find_worker_by_phone(phone)
         if worker is None:
             raise exceptions.worker_not_found()
-        return schemas.WorkerView().dump(worker)
+        return dump(schemas.WorkerView, worker)
 
     @rpc
     def get_worker(self, worker_id):
         self.caller.require_role(UNION_STAFF)
-        return schemas.WorkerView().dump(self.store.get_worker(worker_id))
+        return dump(schemas.WorkerView, self.store.get_worker(worker_id))
 
     @rpc
     def grant_role(self, worker_id, role):
@@ -157,7 +157,7 @@ class IdentityService(ServiceBase, EventSource):
         if worker_id == staff.id:
             raise exceptions.cannot_change_own_roles()
         worker = self.store.set_role(worker_id, role, granted)
-        return schemas.WorkerView().dump(worker)
+        return dump(schemas.WorkerView, worker)
 
     # ---- membership ------------------------------------------------------
 
@@ -168,14 +168,14 @@ class IdentityService(ServiceBase, EventSource):
         worker = self.store.get_worker(self._live_caller(now).id)
         membership.check_can_apply(worker["membership"])
         application = self.store.create_application(worker, fields, now)
-        return schemas.Application().dump(application)
+        return dump(schemas.Application, application)
 
     @rpc
     def list_membership_applications(self, query):
         self.caller.require_role(UNION_STAFF)
         params = load(schemas.ApplicationListQuery, query)
         items, total = self.store.list_applications(**params)
-        return schemas.ApplicationPage().dump(dict(items=items, total=total, **{
+        return dump(schemas.ApplicationPage, dict(items=items, total=total, **{
             k: params[k] for k in ("page", "per_page")}))
 
     @rpc
@@ -184,7 +184,7 @@ class IdentityService(ServiceBase, EventSource):
         application, events = self.store.decide_application(
             application_id, staff.id, approve=True, now=utcnow())
         self.relay.publish(events)
-        return schemas.Application().dump(application)
+        return dump(schemas.Application, application)
 
     @rpc
     def reject_membership(self, application_id, request):
@@ -192,7 +192,7 @@ class IdentityService(ServiceBase, EventSource):
         reason = load(schemas.RejectionRequest, request)["reason"]
         application, _ = self.store.decide_application(
             application_id, staff.id, approve=False, now=utcnow(), reason=reason)
-        return schemas.Application().dump(application)
+        return dump(schemas.Application, application)
 
 
 SERVICE = IdentityService

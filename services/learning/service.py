@@ -16,7 +16,7 @@ from shared.domain import china_day
 from shared.inbox import EventConsumer
 from shared.mongo import MongoStore
 from shared.outbox import EventSource
-from shared.schemas import load
+from shared.schemas import dump, load
 from shared.service import ServiceBase, Settings
 from shared.worker_facts import KeepsWorkerFacts
 
@@ -58,7 +58,7 @@ class LearningService(ServiceBase, EventSource, EventConsumer, KeepsWorkerFacts)
     @rpc
     def list_lesson_columns(self):
         self.caller.require_authenticated()
-        return schemas.ColumnList().dump({"items": [
+        return dump(schemas.ColumnList, {"items": [
             {"code": code, "name": name} for code, name in schemas.COLUMNS.items()]})
 
     @rpc
@@ -69,7 +69,7 @@ class LearningService(ServiceBase, EventSource, EventConsumer, KeepsWorkerFacts)
         lessons, total = self.store.list_lessons(params)
         done = self.store.completed_at(caller.id, [lesson["_id"] for lesson in lessons])
         items = [dict(lesson, completed_at=done.get(lesson["_id"])) for lesson in lessons]
-        return schemas.LessonPage().dump(dict(params, items=items, total=total))
+        return dump(schemas.LessonPage, dict(params, items=items, total=total))
 
     @rpc
     def get_lesson(self, lesson_id):
@@ -86,12 +86,12 @@ class LearningService(ServiceBase, EventSource, EventConsumer, KeepsWorkerFacts)
         completion, events = self.store.complete_lesson(lesson, worker.id, utcnow())
         self.relay.publish(events)
         # Only the first completion stores lesson_completed.
-        return schemas.Completion().dump(dict(completion, first_time=bool(events)))
+        return dump(schemas.Completion, dict(completion, first_time=bool(events)))
 
     @staticmethod
     def _lesson(lesson, done=None):
         completed_at = (done or {}).get(lesson["_id"])
-        return schemas.LessonView().dump(dict(lesson, completed_at=completed_at))
+        return dump(schemas.LessonView, dict(lesson, completed_at=completed_at))
 
     # ---- staff: the question bank ------------------------------------------------
 
@@ -99,14 +99,14 @@ class LearningService(ServiceBase, EventSource, EventConsumer, KeepsWorkerFacts)
     def create_question(self, request):
         staff = self.caller.require_role(UNION_STAFF)
         fields = load(schemas.QuestionCreateRequest, request)
-        return schemas.QuestionView().dump(
+        return dump(schemas.QuestionView, 
             self.store.create_question(fields, staff.id, utcnow()))
 
     @rpc
     def update_question(self, question_id, request):
         self.caller.require_role(UNION_STAFF)
         changes = load(schemas.QuestionUpdateRequest, request)
-        return schemas.QuestionView().dump(
+        return dump(schemas.QuestionView, 
             self.store.update_question(question_id, changes, utcnow()))
 
     @rpc
@@ -114,7 +114,7 @@ class LearningService(ServiceBase, EventSource, EventConsumer, KeepsWorkerFacts)
         self.caller.require_role(UNION_STAFF)
         params = load(schemas.QuestionListQuery, query)
         questions, total = self.store.list_questions(params)
-        return schemas.QuestionPage().dump(dict(params, items=questions, total=total))
+        return dump(schemas.QuestionPage, dict(params, items=questions, total=total))
 
     # ---- quizzes ---------------------------------------------------------------
 
@@ -147,13 +147,13 @@ class LearningService(ServiceBase, EventSource, EventConsumer, KeepsWorkerFacts)
         now = utcnow()
         quizzes, total = self.store.list_quizzes(params, now)
         items = self._quizzes_for(quizzes, caller.id, now)
-        return schemas.QuizPage().dump(dict(params, items=items, total=total))
+        return dump(schemas.QuizPage, dict(params, items=items, total=total))
 
     @rpc
     def get_quiz(self, quiz_id):
         caller = self.caller.require_authenticated()
         (quiz,) = self._quizzes_for([self.store.get_quiz(quiz_id)], caller.id, utcnow())
-        return schemas.QuizView().dump(quiz)
+        return dump(schemas.QuizView, quiz)
 
     def _quizzes_for(self, quizzes, worker_id, now):
         """Each quiz with its state and the worker's attempts today and pass,
@@ -167,14 +167,14 @@ class LearningService(ServiceBase, EventSource, EventConsumer, KeepsWorkerFacts)
 
     @staticmethod
     def _quiz(quiz, now):
-        return schemas.QuizView().dump(dict(quiz, state=scoring.quiz_state(quiz, now),
+        return dump(schemas.QuizView, dict(quiz, state=scoring.quiz_state(quiz, now),
                                             my_attempts_today=None, my_passed=None))
 
     @rpc
     def get_quiz_stats(self, quiz_id):
         self.caller.require_role(UNION_STAFF)
         quiz = self.store.get_quiz(quiz_id)
-        return schemas.QuizStats().dump(self.store.quiz_stats(quiz))
+        return dump(schemas.QuizStats, self.store.quiz_stats(quiz))
 
     # ---- workers: attempts -------------------------------------------------------
 
@@ -218,7 +218,7 @@ class LearningService(ServiceBase, EventSource, EventConsumer, KeepsWorkerFacts)
         return self._attempt(graded, now)
 
     def _attempt(self, attempt, now, resumed=False):
-        return schemas.AttemptView().dump(views.attempt_view(
+        return dump(schemas.AttemptView, views.attempt_view(
             attempt, now, self.settings.grace_seconds, resumed))
 
 

@@ -18,7 +18,7 @@ from shared.batches import BatchEventConsumer, handles_in_batches
 from shared.inbox import handles
 from shared.mongo import MongoStore
 from shared.outbox import EventSource
-from shared.schemas import load
+from shared.schemas import dump, load
 from shared.service import ServiceBase, Settings
 from shared.worker_facts import KeepsWorkerFacts
 
@@ -84,7 +84,7 @@ class LedgerService(ServiceBase, EventSource, BatchEventConsumer, KeepsWorkerFac
     @rpc
     def get_my_points(self):
         worker = self.caller.require_authenticated()
-        return schemas.Balance().dump(self.store.balance(worker.id, utcnow()))
+        return dump(schemas.Balance, self.store.balance(worker.id, utcnow()))
 
     @rpc
     def list_my_entries(self, query):
@@ -94,7 +94,7 @@ class LedgerService(ServiceBase, EventSource, BatchEventConsumer, KeepsWorkerFac
     @rpc
     def list_rewards(self):
         self.caller.require_authenticated()
-        return schemas.RewardList().dump({"items": self.store.list_rewards()})
+        return dump(schemas.RewardList, {"items": self.store.list_rewards()})
 
     @rpc
     def redeem_reward(self, reward_id, idempotency_key=None):
@@ -102,19 +102,19 @@ class LedgerService(ServiceBase, EventSource, BatchEventConsumer, KeepsWorkerFac
         key = load(schemas.RequiredKey, {"idempotency_key": idempotency_key})["idempotency_key"]
         redemption, events = self.store.redeem(worker.id, reward_id, key, utcnow())
         self.relay.publish(events)
-        return schemas.RedemptionView().dump(redemption)
+        return dump(schemas.RedemptionView, redemption)
 
     @rpc
     def list_my_redemptions(self, query):
         worker = self.caller.require_authenticated()
         params = load(schemas.StatementQuery, query)
         items, total = self.store.my_redemptions(worker.id, params["page"], params["per_page"])
-        return schemas.RedemptionPage().dump(dict(params, items=items, total=total))
+        return dump(schemas.RedemptionPage, dict(params, items=items, total=total))
 
     def _statement(self, worker_id, query):
         params = load(schemas.StatementQuery, query)
         items, total = self.store.statement(worker_id, params["page"], params["per_page"])
-        return schemas.EntryPage().dump(dict(params, items=items, total=total))
+        return dump(schemas.EntryPage, dict(params, items=items, total=total))
 
     # ---- staff -------------------------------------------------------------
 
@@ -122,7 +122,7 @@ class LedgerService(ServiceBase, EventSource, BatchEventConsumer, KeepsWorkerFac
     def get_account(self, worker_id):
         self.caller.require_role(UNION_STAFF)
         self.store.get_account(worker_id)
-        return schemas.Balance().dump(self.store.balance(worker_id, utcnow()))
+        return dump(schemas.Balance, self.store.balance(worker_id, utcnow()))
 
     @rpc
     def list_worker_entries(self, worker_id, query):
@@ -137,7 +137,7 @@ class LedgerService(ServiceBase, EventSource, BatchEventConsumer, KeepsWorkerFac
         key = load(schemas.RequiredKey, {"idempotency_key": idempotency_key})["idempotency_key"]
         entry, events = self.store.adjust(staff.id, fields, key, utcnow())
         self.relay.publish(events)
-        return schemas.EntryView().dump(entry)
+        return dump(schemas.EntryView, entry)
 
     @rpc
     def reverse_entry(self, entry_id, request):
@@ -145,7 +145,7 @@ class LedgerService(ServiceBase, EventSource, BatchEventConsumer, KeepsWorkerFac
         why = load(schemas.ReversalRequest, request)["reason"]
         entry, events = self.store.reverse(entry_id, staff.id, why, utcnow())
         self.relay.publish(events)
-        return schemas.EntryView().dump(entry)
+        return dump(schemas.EntryView, entry)
 
     @rpc
     def get_rules(self):
@@ -161,38 +161,38 @@ class LedgerService(ServiceBase, EventSource, BatchEventConsumer, KeepsWorkerFac
 
     @staticmethod
     def _rule_set(rule_set):
-        return schemas.RuleSet().dump(dict(rule_set, version=rule_set["_id"]))
+        return dump(schemas.RuleSet, dict(rule_set, version=rule_set["_id"]))
 
     @rpc
     def create_reward(self, request):
         staff = self.caller.require_role(UNION_STAFF)
         fields = load(schemas.RewardCreateRequest, request)
-        return schemas.RewardView().dump(self.store.create_reward(fields, staff.id, utcnow()))
+        return dump(schemas.RewardView, self.store.create_reward(fields, staff.id, utcnow()))
 
     @rpc
     def update_reward(self, reward_id, request):
         self.caller.require_role(UNION_STAFF)
         changes = load(schemas.RewardUpdateRequest, request)
-        return schemas.RewardView().dump(self.store.update_reward(reward_id, changes, utcnow()))
+        return dump(schemas.RewardView, self.store.update_reward(reward_id, changes, utcnow()))
 
     @rpc
     def get_leaderboard(self, query):
         self.caller.require_role(UNION_STAFF)
         params = load(schemas.LeaderboardQuery, query)
-        return schemas.Leaderboard().dump(self.store.leaderboard(params, utcnow()))
+        return dump(schemas.Leaderboard, self.store.leaderboard(params, utcnow()))
 
     @rpc
     def export_entries_csv(self, query):
         self.caller.require_role(UNION_STAFF)
         params = load(schemas.ExportQuery, query)
-        return schemas.CsvExport().dump(
+        return dump(schemas.CsvExport, 
             self.store.export(params, self.settings.export_max_rows))
 
     @rpc
     def reconcile_balances(self, query=None):
         self.caller.require_role(UNION_STAFF)
         params = load(schemas.ReconcileQuery, query or {})
-        return schemas.Reconciliation().dump(self.store.reconcile(params.get("worker_id")))
+        return dump(schemas.Reconciliation, self.store.reconcile(params.get("worker_id")))
 
     # ---- expiry ------------------------------------------------------------
 
