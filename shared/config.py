@@ -35,8 +35,12 @@ DEFAULTS = {
     "MAX_WORKERS": "10",
     # Handlers applied in batches (shared/batches.py; the ledger's earnings):
     # the most events one transaction applies, and how long the first event
-    # of a quiet moment waits for others to join it.
-    "EVENT_BATCH_SIZE": "100",
+    # of a quiet moment waits for others to join it. 500, as Kafka's
+    # max.poll.records: a backlog's batch posts to each account once for all
+    # its events there, and a quiet moment's batch is whatever came in 5 ms.
+    # A batch's events are one outbox document: under 1 KB each, far below
+    # MongoDB's 16 MB.
+    "EVENT_BATCH_SIZE": "500",
     "EVENT_BATCH_WAIT_MS": "5",
     # courses: upcoming bookings one worker may hold; minutes a waitlisted
     # worker has to confirm a seat offered to them (a class may set its own).
