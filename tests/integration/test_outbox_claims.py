@@ -47,12 +47,13 @@ def test_two_relays_claiming_at_once_share_the_entries_out(databases):
     assert len(claimed) + len(ids(outbox.claim_stale())) == BATCH + 20
 
 
-def batch_recorded(db, count, one_entry=True):
+def batch_recorded(db, count, one_entry=True, name="b"):
     """``count`` events recorded by one transaction, as the ledger's batches
     record them; returns (outbox, envelopes)."""
     Outbox.prepare(db)
     outbox = Outbox(db)
-    envelopes = [{"id": "b{}".format(n), "type": "points_awarded"} for n in range(count)]
+    envelopes = [{"id": "{}{}".format(name, n), "type": "points_awarded"}
+                 for n in range(count)]
     with db.client.start_session() as session:
         with session.start_transaction():
             outbox.add_all(envelopes, session, one_entry=one_entry)
@@ -93,3 +94,15 @@ def test_events_of_one_write_are_an_entry_each_unless_a_batch_says_otherwise(dat
     batch_recorded(db, 1)
     (entry,) = db.outbox.find()
     assert (entry["envelope"]["id"], entry["type"]) == ("b0", "points_awarded")
+
+
+def test_a_claim_holds_about_a_batch_of_events_however_they_are_stored(databases):
+    db = databases("outbox-claim-size")
+    batch_recorded(db, BATCH - 10, name="a")
+    batch_recorded(db, BATCH - 10, name="b")
+    outbox, _ = batch_recorded(db, BATCH + 50, name="c")
+    later = utcnow() + STALE_AFTER + timedelta(seconds=1)
+    assert len(outbox.claim_stale(later)) == BATCH - 10  # not the next entry too
+    assert len(outbox.claim_stale(later)) == BATCH - 10
+    assert len(outbox.claim_stale(later)) == BATCH + 50  # one entry, whatever it holds
+    assert outbox.claim_stale(later) == []
