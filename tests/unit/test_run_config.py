@@ -40,6 +40,7 @@ def test_supervisord_reads_every_process_with_its_policy(tmp_path, monkeypatch):
     database, = groups["mongo"].process_configs
     assert groups["mongo"].priority < groups[GROUP].priority < groups["demo"].priority
     assert "--storage-path {}".format(var / "mongo") in database.command
+    assert "--cache-size 4G" in database.command
     assert database.stdout_logfile == str(var / "mongo.log")
 
     loader, = groups["demo"].process_configs
