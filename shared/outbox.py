@@ -46,9 +46,11 @@ class Outbox:
         holding them all. Each entry is a document to insert, and then to
         update once published: per event, those two writes cost the ledger's
         batches more than its entries and balances on the embedded server."""
-        if len(envelopes) > 1 and one_entry:
+        if not envelopes:
+            return
+        if one_entry:
             self.collection.insert_one(self._entry(envelopes), session=session)
-        elif envelopes:
+        else:
             self.collection.insert_many([self._entry([envelope]) for envelope in envelopes],
                                         session=session)
 
@@ -66,13 +68,14 @@ class Outbox:
 
     def claim_stale(self, now=None):
         """Claim unsent entries older than STALE_AFTER (oldest first, up to
-        BATCH events, or one entry if it holds more), so two relays (two processes of a service) do not publish
-        the same ones: a find on the index, then one write that claims those
-        still unclaimed with this call's own mark, and a read of what it
-        got. Three commands when there is something to claim, one when not
-        (the relay's timer asks every few seconds, in every service); a
-        findAndModify per entry would scan the whole outbox on the embedded
-        server, even to find nothing."""
+        BATCH events, or one entry if it holds more), so two relays (two
+        processes of a service) do not publish the same ones: a find on the
+        index, then one write that claims those still unclaimed with this
+        call's own mark, and a read of what it got. Three commands when
+        there is something to claim, one when not (the relay's timer asks
+        every few seconds, in every service); a findAndModify per entry
+        would scan the whole outbox on the embedded server, even to find
+        nothing."""
         now = now or utcnow()
         # Unclaimed as "not claimed until after now" (null included), not as
         # an $or of the two: with an $or the embedded server leaves the index
@@ -109,11 +112,12 @@ def up_to_a_batch(entries):
     the first entry): a claim is published within its lease, however many
     events a batch's entry holds."""
     ids, events = [], 0
-    for entry in entries:  # an entry without the count is an older one: one event
-        if ids and events + entry.get("events", 1) > BATCH:
+    for entry in entries:
+        held = entry.get("events", 1)  # an entry without the count is an older one
+        if ids and events + held > BATCH:
             break
         ids.append(entry["_id"])
-        events += entry.get("events", 1)
+        events += held
     return ids
 
 
