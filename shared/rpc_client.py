@@ -14,9 +14,9 @@ A client holds one broker connection and one reply queue and serves one call
 at a time, so concurrent callers (gunicorn's threads, a service's workers)
 borrow them from a pool. A client is kept after any answer or timeout
 (replies are matched by correlation id, so a late answer to an earlier call
-is ignored) and thrown away after a connection error. Blocking waits are
-plain socket reads, so under eventlet's monkey-patching (services) they
-yield to other green threads like any other I/O.
+is ignored) and thrown away after a connection or channel error. Blocking
+waits are plain socket reads, so under eventlet's monkey-patching (services)
+they yield to other green threads like any other I/O.
 """
 import logging
 import queue
@@ -25,6 +25,7 @@ import threading
 import time
 import uuid
 
+from amqp.exceptions import MessageNacked
 from kombu import Connection, Consumer, Producer, Queue
 from kombu.exceptions import ChannelError
 from nameko.exceptions import deserialize
@@ -81,15 +82,18 @@ class RpcClient:
         try:
             self._publish(service, method, context, kwargs, deadline, wants_note,
                           correlation_id)
-        except self.connection_errors as exc:
+        except self.connection_errors + (ChannelError,) as exc:
             # Unconfirmed: taken as not published. A broker that routed it
             # and then died before confirming keeps it at most until its
-            # deadline, past which no service runs it.
+            # deadline, past which no service runs it. A channel error
+            # closes the channel, so the client is thrown away either way.
             self.broken = True
             raise NotProcessed("publishing failed: {!r}".format(exc)) from exc
+        except MessageNacked as exc:  # the queue refused it (full, or the broker failing)
+            raise NotProcessed("the broker refused the request") from exc
         try:
             return self._wait(correlation_id, deadline, wants_note)
-        except self.connection_errors as exc:
+        except self.connection_errors + (ChannelError,) as exc:
             self.broken = True
             raise OutcomeUnknown("connection lost while waiting: {!r}".format(exc)) from exc
 

@@ -8,7 +8,8 @@ import uuid
 
 import eventlet
 import pytest
-from kombu import Connection, Producer
+from kombu import Connection, Producer, Queue
+from nameko.rpc import get_rpc_exchange
 
 from shared.rpc_client import NotProcessed, OutcomeUnknown, RpcClient
 from shared import deadlines
@@ -95,3 +96,23 @@ def test_a_request_handed_to_the_service_past_its_deadline_is_not_run(
 def test_an_unknown_service_is_not_processed(client):
     with pytest.raises(NotProcessed):
         client.call("no_such_service", "nap", {}, {}, time.time() + 5, True)
+
+
+def test_a_request_the_broker_refuses_is_not_processed_and_the_client_kept(
+        probe, client, amqp_uri):
+    """A queue that takes nothing (length 0, overflow reject-publish) makes the
+    broker nack the publish: the caller hears "not processed" (a 503 at the
+    gateway), not an unexpected error (a 500), and the client stays usable."""
+    service = "refusing_" + uuid.uuid4().hex[:8]
+    refusing = Queue(service, get_rpc_exchange({}), routing_key=service + ".nap",
+                     max_length=0, queue_arguments={"x-overflow": "reject-publish"})
+    with Connection(amqp_uri) as connection:
+        refusing(connection.default_channel).declare()
+        try:
+            with pytest.raises(NotProcessed, match="refused"):
+                client.call(service, "nap", {}, {"mark": "x"}, time.time() + 5, True)
+        finally:
+            refusing(connection.default_channel).delete()
+    assert not client.broken
+    assert call(client, "after") == "after"
+    assert RAN == ["after"]
