@@ -69,31 +69,33 @@ class RpcClient:
         self.producer = Producer(channel, exchange, serializer="json")
         self.replies = {}
         self.broken = False
-        self.connection_errors = (OSError,) + tuple(self.connection.connection_errors)
+        # After any of these the client is thrown away: the connection is
+        # gone, or the broker closed the channel (a channel error).
+        self.breaking_errors = ((OSError, ChannelError)
+                                + tuple(self.connection.connection_errors))
 
     def _on_reply(self, body, message):
         self.replies[message.properties.get("correlation_id")] = body
 
     def call(self, service, method, context, kwargs, deadline, wants_note):
         """The answer, or raises the service's error, NotProcessed or
-        OutcomeUnknown. After a connection error the client is ``broken``."""
+        OutcomeUnknown. After a connection or channel error the client is ``broken``."""
         self.replies.clear()
         correlation_id = uuid.uuid4().hex
         try:
             self._publish(service, method, context, kwargs, deadline, wants_note,
                           correlation_id)
-        except self.connection_errors + (ChannelError,) as exc:
+        except self.breaking_errors as exc:
             # Unconfirmed: taken as not published. A broker that routed it
             # and then died before confirming keeps it at most until its
-            # deadline, past which no service runs it. A channel error
-            # closes the channel, so the client is thrown away either way.
+            # deadline, past which no service runs it.
             self.broken = True
             raise NotProcessed("publishing failed: {!r}".format(exc)) from exc
         except MessageNacked as exc:  # the queue refused it (full, or the broker failing)
             raise NotProcessed("the broker refused the request") from exc
         try:
             return self._wait(correlation_id, deadline, wants_note)
-        except self.connection_errors + (ChannelError,) as exc:
+        except self.breaking_errors as exc:
             self.broken = True
             raise OutcomeUnknown("connection lost while waiting: {!r}".format(exc)) from exc
 
