@@ -11,10 +11,12 @@ from pathlib import Path
 
 READY_TIMEOUT_SECONDS = 30
 # The server's WiredTiger cache: 1 GB by default, and in memory (the tests,
-# the benchmarks) every document lives in it. Near that size, late in a
-# `make bench` or after a ledger batch of 500, every command ran about four
-# times slower for seconds at a time; with 4 GB the ledger's runs did not.
-# A ceiling, not an allocation: the server holds what it stores.
+# the benchmarks) every document lives in it. With 1 GB, late in a
+# `make bench` or after ledger batches of 500, every command sometimes ran
+# about four times slower for seconds at a time; 6 ledger runs with 4 GB did
+# not. A later make bench with 4 GB had one such run, with publishing slow
+# too (the machine, perhaps): the cause is not proven. A ceiling, not an
+# allocation: the server holds what it stores.
 DEFAULT_CACHE_SIZE = "4G"
 
 
