@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -65,7 +65,12 @@ def screenshot(driver, name):
 
 
 def wait(driver, seconds=SETTLE_SECONDS):
-    return WebDriverWait(driver, seconds, poll_frequency=0.05)
+    """Polls until a condition holds. The console redraws parts of the page
+    as events arrive, so an element a poll found may be replaced before it
+    is read: that poll is tried again, as a missing element is (CI once
+    failed on the live status replaced between find and read)."""
+    return WebDriverWait(driver, seconds, poll_frequency=0.05,
+                         ignored_exceptions=(StaleElementReferenceException,))
 
 
 def text_of(driver, selector):
